@@ -1,0 +1,82 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "vms/base/status.h"
+#include "vms/http/web_security.h"
+
+namespace vms {
+
+struct HttpRequest {
+  std::string method;
+  std::string target;  // path without the query string
+  std::string accept_encoding;
+  std::string scrape_timeout;  // X-Prometheus-Scrape-Timeout-Seconds
+};
+
+struct HttpResponse {
+  unsigned status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  bool compressible = false;  // gzip when the client accepts it
+};
+
+struct HttpServerOptions {
+  std::string listen_address = ":9090";
+  std::size_t max_header_bytes = 8 * 1024;
+  std::chrono::milliseconds request_timeout{10'000};  // whole request, incl. TLS handshake
+  std::chrono::milliseconds idle_timeout{60'000};     // keep-alive between requests
+  std::size_t max_requests = 40;                      // concurrent handled requests; 0 = no limit
+  std::size_t worker_threads = 2;
+};
+
+// HTTP(S) on Boost.Beast. Reading and writing run on the io_context; handlers
+// (scrapes, auth checks) run on a small worker pool so a slow collector or a
+// bcrypt check never stalls other connections.
+class HttpServer {
+ public:
+  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+  HttpServer(boost::asio::io_context& io, HttpServerOptions options,
+             std::shared_ptr<WebSecurity> security);
+  ~HttpServer();
+
+  // Routes are exact paths; "METHOD path" keys, e.g. "GET /metrics".
+  void Route(std::string method, std::string path, Handler handler);
+
+  // Binds and starts accepting. Errors name the address.
+  Status Start();
+  // Stops accepting, lets in-flight requests finish, closes idle
+  // connections; `done` runs on the io_context when all sessions are gone or
+  // after `grace`, whichever is first.
+  void Shutdown(std::chrono::milliseconds grace, std::function<void()> done);
+
+  // The bound port (useful with port 0 in tests).
+  unsigned short port() const { return port_; }
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+  unsigned short port_ = 0;
+};
+
+// Parses ":9090", "127.0.0.1:0", "[::1]:9090" into an endpoint.
+Result<boost::asio::ip::tcp::endpoint> ParseListenAddress(const std::string& address);
+
+// Gzip (RFC 1952) of `data`.
+std::string GzipCompress(std::string_view data);
+
+// True if an Accept-Encoding value allows gzip (q>0).
+bool AcceptsGzip(std::string_view accept_encoding);
+
+}  // namespace vms

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+namespace vms {
+
+// Holds the latest immutable result of a background probe. Probes Publish();
+// collectors Read() at scrape time and never wait on the probe itself.
+template <typename T>
+class Snapshot {
+ public:
+  void Publish(T value) {
+    auto next = std::make_shared<const T>(std::move(value));
+    std::lock_guard lock(mu_);
+    value_.swap(next);
+  }
+  // nullptr until the first Publish().
+  std::shared_ptr<const T> Read() const {
+    std::lock_guard lock(mu_);
+    return value_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const T> value_;
+};
+
+}  // namespace vms

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "vms/app/run_exporter.h"
+#include "vms/cli/command_line.h"
+#include "vms/config/probe_defaults.h"
+#include "vms/metrics/collector.h"
+
+namespace vms::streaming_gateway {
+
+struct Config {
+  ProbeDefaults probes;
+};
+
+struct Role {
+  using Config = streaming_gateway::Config;
+  using Deps = RoleDeps<Config>;
+  static const RoleInfo kInfo;
+  static const char* const kDefaultConfig;
+  // Throws ConfigError.
+  static Config Parse(const std::string& text, const std::string& file);
+  static std::vector<CollectorSpec<Deps>> Collectors();
+};
+
+}  // namespace vms::streaming_gateway
