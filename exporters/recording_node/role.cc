@@ -15,6 +15,7 @@ Config Role::Parse(const std::string& text, const std::string& file) {
   MapReader root(ParseYaml(text, file), file, "");
   Config config;
   config.probes = ParseProbeDefaults(root.Map("probes"));
+  config.host = ParseHostConfig(root.Map("host"));
   root.Finish();
   return config;
 }

@@ -6,12 +6,14 @@
 #include "vms/app/run_exporter.h"
 #include "vms/cli/command_line.h"
 #include "vms/config/probe_defaults.h"
+#include "vms/host/host_config.h"
 #include "vms/metrics/collector.h"
 
 namespace vms::recording_node {
 
 struct Config {
   ProbeDefaults probes;
+  HostConfig host;
 };
 
 struct Role {
