@@ -1,0 +1,172 @@
+#include "tls_context.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <array>
+#include <utility>
+
+namespace vms::internal {
+namespace {
+
+namespace ssl = boost::asio::ssl;
+
+struct BioDeleter {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+struct X509Deleter {
+  void operator()(X509* cert) const { X509_free(cert); }
+};
+using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+using X509Ptr = std::unique_ptr<X509, X509Deleter>;
+
+// The most recent OpenSSL error as text, clearing the queue so that it does
+// not leak into the next handshake's error.
+std::string OpenSslError() {
+  const unsigned long code = ERR_peek_last_error();
+  ERR_clear_error();
+  if (code == 0) return "unknown OpenSSL error";
+  std::array<char, 256> text{};
+  ERR_error_string_n(code, text.data(), text.size());
+  return text.data();
+}
+
+BioPtr MemoryBio(const std::string& pem) {
+  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+}
+
+// An encrypted key would make OpenSSL prompt on the terminal; exporter-toolkit
+// does not support them either, so refuse instead.
+int NoPassphrase(char*, int, int, void*) { return 0; }
+
+// RequestClientCert and RequireAnyClientCert take whatever certificate comes.
+int AcceptAnyCertificate(int, X509_STORE_CTX*) { return 1; }
+
+Status LoadClientCas(SSL_CTX* native, const std::string& pem, const std::string& what) {
+  BioPtr bio = MemoryBio(pem);
+  X509_STORE* store = SSL_CTX_get_cert_store(native);
+  int count = 0;
+  while (X509Ptr cert{PEM_read_bio_X509(bio.get(), nullptr, NoPassphrase, nullptr)}) {
+    // The names go in the CertificateRequest so clients can pick a cert.
+    if (X509_STORE_add_cert(store, cert.get()) != 1 ||
+        SSL_CTX_add_client_CA(native, cert.get()) != 1) {
+      return Status::Error(what + ": " + OpenSslError());
+    }
+    ++count;
+  }
+  ERR_clear_error();  // the loop ends on "no start line"
+  if (count == 0) return Status::Error(what + ": no PEM certificate found");
+  return Status::Ok();
+}
+
+int VerifyMode(ClientAuth auth) {
+  switch (auth) {
+    case ClientAuth::kNoClientCert:
+      return SSL_VERIFY_NONE;
+    case ClientAuth::kRequestClientCert:
+    case ClientAuth::kVerifyClientCertIfGiven:
+      return SSL_VERIFY_PEER;
+    case ClientAuth::kRequireAnyClientCert:
+    case ClientAuth::kRequireAndVerifyClientCert:
+      return SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+  }
+  return SSL_VERIFY_NONE;
+}
+
+std::string Join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ":") + p;
+  return out;
+}
+
+}  // namespace
+
+std::optional<ClientAuth> ParseClientAuthType(std::string_view name) {
+  if (name.empty() || name == "NoClientCert") return ClientAuth::kNoClientCert;
+  if (name == "RequestClientCert") return ClientAuth::kRequestClientCert;
+  if (name == "RequireAnyClientCert") return ClientAuth::kRequireAnyClientCert;
+  if (name == "VerifyClientCertIfGiven") return ClientAuth::kVerifyClientCertIfGiven;
+  if (name == "RequireAndVerifyClientCert") return ClientAuth::kRequireAndVerifyClientCert;
+  return std::nullopt;
+}
+
+std::optional<int> ParseTlsVersion(std::string_view name) {
+  if (name == "TLS10") return TLS1_VERSION;
+  if (name == "TLS11") return TLS1_1_VERSION;
+  if (name == "TLS12") return TLS1_2_VERSION;
+  if (name == "TLS13") return TLS1_3_VERSION;
+  return std::nullopt;
+}
+
+std::optional<std::string> OpenSslCipherName(std::string_view go_name) {
+  if (go_name.starts_with("TLS_AES_") || go_name.starts_with("TLS_CHACHA20_")) return "";
+  std::string iana(go_name);
+  // Go's short aliases for the ChaCha20 suites.
+  if (iana.ends_with("_CHACHA20_POLY1305")) iana += "_SHA256";
+  const char* name = OPENSSL_cipher_name(iana.c_str());
+  if (name == nullptr || std::string_view(name) == "(NONE)") return std::nullopt;
+  return std::string(name);
+}
+
+std::optional<std::string> OpenSslGroupName(std::string_view go_name) {
+  if (go_name == "CurveP256") return "P-256";
+  if (go_name == "CurveP384") return "P-384";
+  if (go_name == "CurveP521") return "P-521";
+  if (go_name == "X25519") return "X25519";
+  return std::nullopt;
+}
+
+Result<std::shared_ptr<ssl::context>> BuildTlsContext(const TlsSettings& settings,
+                                                      const TlsFiles& files) {
+  ERR_clear_error();
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  SSL_CTX* native = ctx->native_handle();
+  SSL_CTX_set_default_passwd_cb(native, NoPassphrase);
+  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
+  if (settings.prefer_server_cipher_suites) {
+    SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  }
+  if (SSL_CTX_set_min_proto_version(native, settings.min_version) != 1 ||
+      SSL_CTX_set_max_proto_version(native, settings.max_version) != 1) {
+    return Status::Error("tls_server_config: TLS version range: " + OpenSslError());
+  }
+  if (!settings.ciphers.empty() &&
+      SSL_CTX_set_cipher_list(native, Join(settings.ciphers).c_str()) != 1) {
+    return Status::Error("tls_server_config.cipher_suites: " + OpenSslError());
+  }
+  if (!settings.groups.empty() &&
+      SSL_CTX_set1_groups_list(native, Join(settings.groups).c_str()) != 1) {
+    return Status::Error("tls_server_config.curve_preferences: " + OpenSslError());
+  }
+
+  const std::string cert_what = "tls_server_config.cert_file " + settings.cert_file;
+  const std::string key_what = "tls_server_config.key_file " + settings.key_file;
+  boost::system::error_code ec;
+  ctx->use_certificate_chain(boost::asio::buffer(files.cert_pem), ec);
+  if (ec) return Status::Error(cert_what + ": not a PEM certificate: " + ec.message());
+  ctx->use_private_key(boost::asio::buffer(files.key_pem), ssl::context::pem, ec);
+  if (ec) return Status::Error(key_what + ": not a PEM private key: " + ec.message());
+  if (SSL_CTX_check_private_key(native) != 1) {
+    return Status::Error(key_what + ": does not match the certificate in " + settings.cert_file +
+                         " (" + OpenSslError() + ")");
+  }
+
+  if (!settings.client_ca_file.empty()) {
+    const Status s = LoadClientCas(native, files.client_ca_pem,
+                                   "tls_server_config.client_ca_file " + settings.client_ca_file);
+    if (!s.ok()) return s;
+  }
+  const bool accept_any = settings.client_auth == ClientAuth::kRequestClientCert ||
+                          settings.client_auth == ClientAuth::kRequireAnyClientCert;
+  SSL_CTX_set_verify(native, VerifyMode(settings.client_auth),
+                     accept_any ? AcceptAnyCertificate : nullptr);
+  // Session resumption with peer verification needs a context id.
+  static constexpr unsigned char kSessionContext[] = "vms-exporter";
+  SSL_CTX_set_session_id_context(native, kSessionContext, sizeof kSessionContext - 1);
+  ERR_clear_error();
+  return ctx;
+}
+
+}  // namespace vms::internal
