@@ -35,6 +35,7 @@ HostConfig ParseHostConfig(MapReader map) {
     g.comm = m.Regex("comm", "");
     g.exe = m.Regex("exe", "");
     g.cmdline = m.Regex("cmdline", "");
+    m.Finish();  // a misspelt key explains more than "needs at least one"
     if (g.comm.empty() && g.exe.empty() && g.cmdline.empty()) {
       m.Fail("", "needs at least one of comm, exe, cmdline");
     }
