@@ -1,0 +1,145 @@
+#include "recording_node/camera_config.h"
+
+#include <filesystem>
+#include <regex>
+#include <set>
+
+#include "vms/base/file.h"
+
+namespace vms::recording_node {
+namespace {
+
+const std::regex kCameraId("^[A-Za-z0-9_.:-]{1,128}$");
+
+std::string RegexEscape(const std::string& text) {
+  static const std::regex special(R"([.^$|()\[\]{}*+?\\])");
+  return std::regex_replace(text, special, R"(\$&)");
+}
+
+bool IsRtspUrl(const std::string& s) { return s.starts_with("rtsp://") || s.starts_with("rtsps://"); }
+
+// "rtsp://host:554/a/b?x" → "host:554/a/b?x" (authority and path, no scheme).
+std::string HostAndPath(const std::string& url) {
+  const auto scheme = url.find("://");
+  return scheme == std::string::npos ? url : url.substr(scheme + 3);
+}
+
+}  // namespace
+
+UrlCredentials SplitCredentials(const std::string& url) {
+  UrlCredentials out{url, "", ""};
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return out;
+  const auto authority_start = scheme + 3;
+  const auto path_start = url.find('/', authority_start);
+  const auto authority_end = path_start == std::string::npos ? url.size() : path_start;
+  const auto at = url.rfind('@', authority_end);
+  if (at == std::string::npos || at < authority_start) return out;
+  const std::string userinfo = url.substr(authority_start, at - authority_start);
+  const auto colon = userinfo.find(':');
+  out.username = userinfo.substr(0, colon);
+  if (colon != std::string::npos) out.password = userinfo.substr(colon + 1);
+  out.url = url.substr(0, authority_start) + url.substr(at + 1);
+  return out;
+}
+
+std::vector<CameraConfig> ParseCameras(MapReader& root, const std::string& file,
+                                       const ProbeDefaults& defaults) {
+  std::vector<CameraConfig> cameras;
+  std::set<std::string> ids;
+  const std::filesystem::path base = std::filesystem::path(file).parent_path();
+  root.Each("cameras", [&](MapReader& m) {
+    CameraConfig c;
+    c.id = m.String("id");
+    if (!std::regex_match(c.id, kCameraId)) {
+      m.Fail("id", "must be 1-128 characters of A-Z a-z 0-9 _ . : -");
+    }
+    if (!ids.insert(c.id).second) m.Fail("id", "duplicate camera id \"" + c.id + "\"");
+    c.url = m.String("url");
+    if (!IsRtspUrl(c.url)) m.Fail("url", "must start with rtsp:// or rtsps://");
+    // The URL is never echoed in an error: it may hold a password.
+    const UrlCredentials split = SplitCredentials(c.url);
+    if (!split.password.empty()) {
+      m.Fail("url", "holds a password; give username and password_file instead");
+    }
+    c.url = split.url;
+    c.username = m.String("username", split.username);
+    if (m.Has("password")) m.Fail("password", "inline passwords are not accepted; use password_file");
+    const std::string password_file = m.String("password_file", "");
+    if (!password_file.empty()) {
+      std::filesystem::path p(password_file);
+      if (p.is_relative()) p = base / p;
+      auto secret = ReadFile(p.string());
+      if (!secret) m.Fail("password_file", "cannot read " + p.string() + ": " + secret.error());
+      c.password = *secret;
+      while (!c.password.empty() && (c.password.back() == '\n' || c.password.back() == '\r')) {
+        c.password.pop_back();
+      }
+    }
+    c.recording_dir = m.String("recording_dir", "");
+    c.recorder_match = m.Regex("recorder_match", "");
+    c.probe_interval = m.Duration("probe_interval", defaults.interval);
+    c.probe_timeout = m.Duration("probe_timeout", defaults.timeout);
+    if (c.probe_interval < std::chrono::milliseconds(100)) {
+      m.Fail("probe_interval", "must be at least 100ms");
+    }
+    if (c.probe_timeout <= std::chrono::milliseconds(0) || c.probe_timeout > c.probe_interval) {
+      m.Fail("probe_timeout", "must be positive and not exceed probe_interval");
+    }
+    cameras.push_back(std::move(c));
+  });
+  return cameras;
+}
+
+RecordingsConfig ParseRecordings(MapReader map) {
+  RecordingsConfig r;
+  r.scan_interval = map.Duration("scan_interval", r.scan_interval);
+  if (r.scan_interval < std::chrono::milliseconds(500)) {
+    map.Fail("scan_interval", "must be at least 500ms");
+  }
+  map.Finish();
+  return r;
+}
+
+std::string RecorderPattern(const CameraConfig& camera) {
+  if (!camera.recorder_match.empty()) return camera.recorder_match;
+  // The recorder's URL may carry credentials the config does not, so match
+  // host and path after the scheme and any userinfo.
+  std::string url_part = RegexEscape(HostAndPath(camera.url));
+  if (camera.recording_dir.empty()) return "(^|[@/ ])" + url_part + "( |$)";
+  std::string dir = camera.recording_dir;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return "(^|[@/ ])" + url_part + "( |$)|" + RegexEscape(dir) + "/";
+}
+
+std::optional<DiscoveredCamera> DiscoverFromCommandLine(const std::vector<std::string>& argv) {
+  if (argv.size() < 3) return std::nullopt;
+  const std::string program = std::filesystem::path(argv[0]).filename().string();
+  if (program != "ffmpeg") return std::nullopt;
+  DiscoveredCamera cam;
+  for (std::size_t i = 1; i + 1 < argv.size(); ++i) {
+    if (argv[i] == "-i" && IsRtspUrl(argv[i + 1])) {
+      cam.url = argv[i + 1];
+      break;
+    }
+  }
+  if (cam.url.empty()) return std::nullopt;
+  const std::string& output = argv.back();
+  if (output.empty() || output[0] == '-' || output == cam.url) return std::nullopt;
+  const std::filesystem::path out_path(output);
+  if (out_path.has_parent_path() && out_path.parent_path() != "/") {
+    cam.recording_dir = out_path.parent_path().string();
+    cam.id = out_path.parent_path().filename().string();
+  }
+  if (cam.id.empty() || !std::regex_match(cam.id, kCameraId)) {
+    std::string host_path = HostAndPath(SplitCredentials(cam.url).url);
+    for (char& c : host_path) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') c = '_';
+    }
+    while (!host_path.empty() && host_path.back() == '_') host_path.pop_back();
+    cam.id = host_path.substr(0, 128);
+  }
+  return cam;
+}
+
+}  // namespace vms::recording_node
