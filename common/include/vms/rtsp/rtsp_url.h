@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "vms/base/status.h"
+
+namespace vms {
+
+// An rtsp:// URL split into its parts. User and password are percent-decoded
+// (a password holding '@' or ':' is written %40, %3A in a URL).
+struct RtspUrl {
+  std::string user;
+  std::string password;
+  bool has_credentials = false;  // a userinfo part was present, even if empty
+  std::string host;              // without the brackets of an IPv6 literal
+  std::uint16_t port = 554;
+  bool explicit_port = false;
+  std::string path;  // "/..." including any query; "/" when absent
+
+  // The URL as sent in requests and shown anywhere: never with credentials.
+  std::string RequestUri() const;
+};
+
+// Parses rtsp://[user[:password]@]host[:port][/path]. The error never repeats
+// the URL, which may hold a password.
+Result<RtspUrl> ParseRtspUrl(std::string_view url);
+
+// rtsp://user:***@host:port/path: the password is replaced even when the URL
+// does not parse, so a redacted URL is always safe to log or put in a label.
+std::string RedactUrl(std::string_view url);
+
+}  // namespace vms
