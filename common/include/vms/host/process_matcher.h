@@ -1,0 +1,29 @@
+#pragma once
+
+#include <optional>
+#include <regex>
+
+#include "vms/host/host_config.h"
+#include "vms/host/process_table.h"
+
+namespace vms {
+
+// The compiled patterns of one ProcessGroupConfig: a process matches when
+// every pattern given is found (std::regex_search, ECMAScript) in its comm,
+// exe link target and space-joined command line.
+class ProcessMatcher {
+ public:
+  // Throws std::regex_error (the config reader has already validated them).
+  explicit ProcessMatcher(const ProcessGroupConfig& config);
+
+  bool Matches(const ProcessRecord& process) const;
+  // The reads ProcessTable::Read must do for Matches to see its fields.
+  ProcessFields needs() const { return {exe_.has_value(), cmdline_.has_value()}; }
+
+ private:
+  std::optional<std::regex> comm_;
+  std::optional<std::regex> exe_;
+  std::optional<std::regex> cmdline_;
+};
+
+}  // namespace vms
