@@ -104,6 +104,29 @@ HttpReply RawConnection::ReadResponse(std::chrono::milliseconds timeout) {
   }
   const std::size_t head_end = pending_.find("\r\n\r\n");
   HttpReply r = ParseHead(pending_.substr(0, head_end));
+  if (auto te = r.headers.find("transfer-encoding");
+      te != r.headers.end() && te->second.find("chunked") != std::string::npos) {
+    pending_.erase(0, head_end + 4);
+    // Each chunk: hex size line, data, CRLF; a zero-size chunk ends the body.
+    for (;;) {
+      const auto line_done = [](const std::string& b) { return b.find("\r\n") != std::string::npos; };
+      if (!ReadUntil(fd_, pending_, timeout, line_done, &eof)) {
+        r.error = "timed out in chunked body";
+        return r;
+      }
+      const std::size_t eol = pending_.find("\r\n");
+      const std::size_t size = std::stoul(pending_.substr(0, eol), nullptr, 16);
+      const std::size_t need = eol + 2 + size + 2;
+      const auto chunk_done = [need](const std::string& b) { return b.size() >= need; };
+      if (!ReadUntil(fd_, pending_, timeout, chunk_done, &eof)) {
+        r.error = "timed out in chunked body";
+        return r;
+      }
+      r.body.append(pending_, eol + 2, size);
+      pending_.erase(0, need);
+      if (size == 0) return r;
+    }
+  }
   std::size_t length = 0;
   if (auto it = r.headers.find("content-length"); it != r.headers.end()) {
     length = std::stoul(it->second);
