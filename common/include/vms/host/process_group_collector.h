@@ -1,0 +1,60 @@
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vms/host/host_config.h"
+#include "vms/host/process_group_tracker.h"
+#include "vms/host/process_matcher.h"
+#include "vms/metrics/collector.h"
+
+namespace vms {
+
+// <prefix>_{up,cpu_seconds_total,...}{<label>} for configured process
+// groups: reads <procfs> once per scrape, matches every group, and follows
+// each group with a ProcessGroupTracker (identity, restarts, monotonic CPU).
+// Every configured group always has its series: up 0 when nothing runs,
+// counters keep their values.
+//
+// Without root, other users' processes still count (stat, cmdline and
+// status are world-readable) but their exe cannot be read, so an `exe`
+// pattern does not match them, and their fd/ cannot be listed, so the
+// group's open_fds is left out (see ProcessTable). With /proc mounted
+// hidepid=2 they are invisible.
+class ProcessGroupCollector : public Collector {
+ public:
+  struct Options {
+    std::string collector_name = "processes";
+    ProcessGroupMetricNames names{"service_process", "service"};
+  };
+
+  explicit ProcessGroupCollector(std::string procfs_root)
+      : ProcessGroupCollector(procfs_root, {}) {}
+  ProcessGroupCollector(std::string procfs_root, Options options);
+
+  std::string_view name() const override { return options_.collector_name; }
+  Status Collect(const ScrapeContext& ctx, MetricWriter& out) override;
+  void AppendStatus(std::vector<StatusTable>& tables) const override;
+
+  // Safe while scrapes run. A group that stays keeps its counters; a group
+  // removed loses its series. Regexes are compiled here, not per scrape.
+  // Throws std::regex_error (the config reader has already validated them).
+  void Configure(const std::vector<ProcessGroupConfig>& groups);
+
+ private:
+  struct Group {
+    std::string key;
+    ProcessMatcher matcher;
+  };
+
+  const std::string procfs_root_;
+  const Options options_;
+  mutable std::mutex mu_;
+  std::vector<Group> groups_;    // guarded by mu_
+  ProcessFields fields_;         // guarded by mu_: what the groups' patterns read
+  ProcessGroupTracker tracker_;  // guarded by mu_
+};
+
+}  // namespace vms
