@@ -1,0 +1,107 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vms/media/segment_stats.h"
+
+namespace vms::media {
+
+namespace internal {
+struct SegmentFile;
+struct DemuxedPacket;
+}  // namespace internal
+
+struct SegmentAnalyzerOptions {
+  std::string directory;       // the camera's recording directory (not recursive)
+  std::string file_glob = "*";  // fnmatch(3) on the file name, to share a directory
+  std::vector<std::string> extensions = {".ts", ".mkv", ".mp4", ".m4s"};
+  // The newest segment counts as closed once unmodified this long; any
+  // segment counts as closed once a newer one exists.
+  std::chrono::seconds close_after{30};
+  // Bytes read from disk per pass at most (a whole MKV/MP4 segment is read at
+  // once, so one such segment may exceed it when it is the first of a pass).
+  std::uint64_t max_bytes_per_pass = 16u << 20;
+  // On the first pass only the newest N segments are analysed; older ones
+  // count for storage and retention depth but not for the counters, so
+  // starting the exporter on a full disk does not read days of footage.
+  std::size_t backlog_segments = 1;
+  bool name_time_utc = false;  // file-name timestamps are UTC, else local time
+  // Holes between segments shorter than this are timestamp rounding (names
+  // carry whole seconds), not lost footage.
+  double gap_tolerance_seconds = 1.0;
+  // A PTS jump larger than this inside a segment is a timeline reset, not
+  // missing frames.
+  double max_frame_gap_seconds = 60;
+
+  bool operator==(const SegmentAnalyzerOptions&) const = default;
+};
+
+// Measures recording truth for one camera from the segments in its directory
+// by demuxing them with libavformat (never decoding). Not thread-safe: one
+// SegmentAnalysisWorker thread calls Pass(); others read the published
+// snapshot.
+//
+// Rules:
+//  - frames: packets of the first video stream; media bytes: sizes of all
+//    video and audio packets (container overhead excluded), as
+//    `ffprobe -show_packets` reports them.
+//  - dropped frames: a PTS delta of k frame intervals inside a segment is
+//    k - 1 missing frames; the interval is calibrated from the stream's own
+//    deltas (median, refined), not from container metadata.
+//  - fps: frames / (PTS span + one interval) over the frames the last pass
+//    analysed of the newest segment with at least two of them.
+//  - segment duration: PTS span of its video + one interval.
+//  - a segment's wall-clock start: the timestamp in its file name if any
+//    (see ParseSegmentNameTime), else the end of the previous segment plus
+//    the PTS distance when its timestamps continue the previous segment's
+//    (same time base, 0..max_frame_gap_seconds ahead), else mtime minus
+//    its duration (mtime being the time of its last write).
+//  - gap: start of a completed segment minus the end of the previous
+//    completed one, when above gap_tolerance_seconds. Unreadable segments in
+//    between do not count as footage, so their time is a gap too.
+//  - MPEG-TS is demuxed incrementally: every byte is read from disk once; a
+//    window is cut where no PES packet is split and replayed to a fresh
+//    demuxer behind the file's PAT/PMT. Other containers are analysed once,
+//    when closed.
+//  - unreadable: a closed segment with no video packet (zero-length,
+//    garbage, truncated MP4 without an index, ...).
+class SegmentAnalyzer {
+ public:
+  explicit SegmentAnalyzer(SegmentAnalyzerOptions options);
+  ~SegmentAnalyzer();
+  SegmentAnalyzer(const SegmentAnalyzer&) = delete;
+  SegmentAnalyzer& operator=(const SegmentAnalyzer&) = delete;
+
+  // One bounded pass over the directory. Never throws; a directory that
+  // cannot be read leaves the counters alone and sets last_error.
+  const SegmentStats& Pass();
+  const SegmentStats& stats() const { return stats_; }
+  const SegmentAnalyzerOptions& options() const { return options_; }
+
+ private:
+  struct FileState;
+  struct Previous;
+
+  void AnalyzeTs(const internal::SegmentFile& file, FileState& state, bool closed,
+                 std::uint64_t* budget);
+  void AnalyzeWhole(const internal::SegmentFile& file, FileState& state, const std::string& init,
+                    std::uint64_t* budget);
+  void OnPacket(FileState& state, const internal::DemuxedPacket& packet);
+  void AfterDemux(const internal::SegmentFile& file, FileState& state);
+  void Complete(const internal::SegmentFile& file, FileState& state);
+  double WallStart(const internal::SegmentFile& file, const FileState& state) const;
+
+  SegmentAnalyzerOptions options_;
+  SegmentStats stats_;
+  bool first_pass_ = true;
+  std::map<std::string, std::unique_ptr<FileState>> files_;  // by file name
+  std::unique_ptr<Previous> previous_;  // last completed readable segment
+};
+
+}  // namespace vms::media

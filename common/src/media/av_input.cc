@@ -1,0 +1,96 @@
+#include "av_input.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+extern "C" {
+#include <libavutil/error.h>
+#include <libavutil/mem.h>
+}
+
+namespace vms::media::internal {
+namespace {
+
+// Big enough for a few hundred TS packets per read, small enough that 64
+// cameras analysed in turn cost nothing to keep.
+constexpr int kIoBufferSize = 64 * 1024;
+
+}  // namespace
+
+std::string AvErrorText(int code) {
+  char text[AV_ERROR_MAX_STRING_SIZE] = {};
+  if (av_strerror(code, text, sizeof(text)) < 0) return "libav error " + std::to_string(code);
+  return text;
+}
+
+void IoContextFreer::operator()(AVIOContext* io) const {
+  // The buffer may have been reallocated by libavformat; free the current one.
+  av_freep(&io->buffer);
+  avio_context_free(&io);
+}
+
+Result<IoContextPtr> ByteSource::OpenIo() {
+  auto* buffer = static_cast<unsigned char*>(av_malloc(kIoBufferSize));
+  if (buffer == nullptr) return Status::Error("allocating an AVIO buffer: out of memory");
+  AVIOContext* io = avio_alloc_context(buffer, kIoBufferSize, /*write_flag=*/0, this,
+                                       &ByteSource::Read, nullptr, &ByteSource::Seek);
+  if (io == nullptr) {
+    av_free(buffer);
+    return Status::Error("allocating an AVIOContext: out of memory");
+  }
+  return IoContextPtr(io);
+}
+
+int ByteSource::Read(void* opaque, std::uint8_t* buf, int size) {
+  auto* self = static_cast<ByteSource*>(opaque);
+  const std::uint64_t total = self->size();
+  if (self->position_ >= total || size <= 0) return AVERROR_EOF;
+  std::uint64_t want = std::min<std::uint64_t>(static_cast<std::uint64_t>(size),
+                                               total - self->position_);
+  if (self->position_ < self->memory_.size()) {
+    want = std::min<std::uint64_t>(want, self->memory_.size() - self->position_);
+    std::memcpy(buf, self->memory_.data() + self->position_, want);
+    self->position_ += want;
+    return static_cast<int>(want);
+  }
+  const std::uint64_t at = self->file_begin_ + (self->position_ - self->memory_.size());
+  ssize_t n;
+  do {
+    n = pread(self->fd_, buf, want, static_cast<off_t>(at));
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return AVERROR(errno);
+  if (n == 0) return AVERROR_EOF;  // the file shrank under us
+  self->position_ += static_cast<std::uint64_t>(n);
+  self->file_bytes_read_ += static_cast<std::uint64_t>(n);
+  return static_cast<int>(n);
+}
+
+std::int64_t ByteSource::Seek(void* opaque, std::int64_t offset, int whence) {
+  auto* self = static_cast<ByteSource*>(opaque);
+  const auto total = static_cast<std::int64_t>(self->size());
+  whence &= ~AVSEEK_FORCE;
+  std::int64_t target;
+  switch (whence) {
+    case AVSEEK_SIZE:
+      return total;
+    case SEEK_SET:
+      target = offset;
+      break;
+    case SEEK_CUR:
+      target = static_cast<std::int64_t>(self->position_) + offset;
+      break;
+    case SEEK_END:
+      target = total + offset;
+      break;
+    default:
+      return AVERROR(EINVAL);
+  }
+  if (target < 0) return AVERROR(EINVAL);
+  self->position_ = static_cast<std::uint64_t>(target);
+  return target;
+}
+
+}  // namespace vms::media::internal

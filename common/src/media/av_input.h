@@ -1,0 +1,65 @@
+#pragma once
+
+// Internal to vms_media: RAII over the libavformat objects the analyzer uses,
+// and an AVIOContext that reads from memory and/or a byte range of a file.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+extern "C" {
+#include <libavformat/avformat.h>
+#include <libavformat/avio.h>
+}
+
+#include "vms/base/status.h"
+
+namespace vms::media::internal {
+
+std::string AvErrorText(int code);
+
+struct FormatContextCloser {
+  void operator()(AVFormatContext* ctx) const { avformat_close_input(&ctx); }
+};
+using FormatContextPtr = std::unique_ptr<AVFormatContext, FormatContextCloser>;
+
+struct PacketFreer {
+  void operator()(AVPacket* packet) const { av_packet_free(&packet); }
+};
+using PacketPtr = std::unique_ptr<AVPacket, PacketFreer>;
+
+struct IoContextFreer {
+  void operator()(AVIOContext* io) const;
+};
+using IoContextPtr = std::unique_ptr<AVIOContext, IoContextFreer>;
+
+// What the demuxer reads: `memory` first, then bytes [file_begin, file_end)
+// of the open file `fd` (when fd >= 0). Seekable, so containers that jump
+// (MP4's moov at the end) work; counts the bytes taken from the file so the
+// analyzer can prove it reads each byte once.
+class ByteSource {
+ public:
+  ByteSource(std::string_view memory, int fd = -1, std::uint64_t file_begin = 0,
+             std::uint64_t file_end = 0)
+      : memory_(memory), fd_(fd), file_begin_(file_begin), file_end_(fd >= 0 ? file_end : 0) {}
+
+  std::uint64_t size() const { return memory_.size() + (file_end_ - file_begin_); }
+  std::uint64_t file_bytes_read() const { return file_bytes_read_; }
+
+  // An AVIOContext over this source; the source must outlive it.
+  Result<IoContextPtr> OpenIo();
+
+ private:
+  static int Read(void* opaque, std::uint8_t* buf, int size);
+  static std::int64_t Seek(void* opaque, std::int64_t offset, int whence);
+
+  std::string_view memory_;
+  int fd_;
+  std::uint64_t file_begin_;
+  std::uint64_t file_end_;
+  std::uint64_t position_ = 0;
+  std::uint64_t file_bytes_read_ = 0;
+};
+
+}  // namespace vms::media::internal

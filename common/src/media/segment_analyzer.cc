@@ -1,0 +1,364 @@
+#include "vms/media/segment_analyzer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <set>
+
+#include "packet_demuxer.h"
+#include "segment_directory.h"
+#include "vms/media/frame_timing.h"
+#include "vms/media/segment_name_time.h"
+#include "vms/media/ts_packet_scanner.h"
+
+namespace vms::media {
+namespace {
+
+using internal::DemuxedPacket;
+using internal::SegmentFile;
+
+// A live TS window with no clean cut this large is not TS we understand
+// (garbage, 192-byte M2TS): demux it anyway rather than hold it forever.
+constexpr std::size_t kMaxCarryBytes = 4u << 20;
+
+double NowSeconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (std::size_t i = 0; i < suffix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+struct Fd {
+  explicit Fd(const std::string& path) : fd(open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+  ~Fd() {
+    if (fd >= 0) close(fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int fd;
+};
+
+// Appends up to `count` bytes of `path` from `offset` to `out`.
+Result<std::uint64_t> ReadRange(const std::string& path, std::uint64_t offset,
+                                std::uint64_t count, std::string* out) {
+  Fd file(path);
+  if (file.fd < 0) return Status::Error("opening segment " + path + ": " + std::strerror(errno));
+  const std::size_t old_size = out->size();
+  out->resize(old_size + count);
+  std::uint64_t done = 0;
+  while (done < count) {
+    const ssize_t n = pread(file.fd, out->data() + old_size + done, count - done,
+                            static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      out->resize(old_size + done);
+      return Status::Error("reading segment " + path + " at byte " +
+                           std::to_string(offset + done) + ": " + std::strerror(errno));
+    }
+    if (n == 0) break;  // shrank since it was listed
+    done += static_cast<std::uint64_t>(n);
+  }
+  out->resize(old_size + done);
+  return done;
+}
+
+}  // namespace
+
+struct SegmentAnalyzer::FileState {
+  dev_t device = 0;
+  ino_t inode = 0;
+  bool is_ts = false;
+  bool done = false;  // completed, unreadable, or left to history on the first pass
+  std::uint64_t offset = 0;  // TS: next byte to read from disk
+  std::string carry;         // TS: bytes read but not demuxed yet (a split PES)
+  TsProgramTables tables;
+  bool demuxed_before = false;
+  std::optional<FrameTiming> timing;
+  int tb_num = 0;
+  int tb_den = 1;
+  std::uint64_t frames = 0;
+  std::optional<std::int64_t> min_pts;
+  std::optional<std::int64_t> max_pts;
+  std::uint64_t dropped_reported = 0;
+  std::optional<double> name_time;
+  std::optional<double> wall_start;  // once completed
+
+  double Seconds(double ticks) const {
+    return tb_den != 0 ? ticks * tb_num / static_cast<double>(tb_den) : 0;
+  }
+  double IntervalTicks() const { return timing ? timing->interval().value_or(0) : 0; }
+  double DurationSeconds() const {
+    if (!min_pts || !max_pts) return 0;
+    return Seconds(static_cast<double>(*max_pts - *min_pts) + IntervalTicks());
+  }
+};
+
+struct SegmentAnalyzer::Previous {
+  double wall_end = 0;
+  int tb_num = 0;
+  int tb_den = 1;
+  double end_pts = 0;  // last PTS + one interval
+};
+
+SegmentAnalyzer::SegmentAnalyzer(SegmentAnalyzerOptions options) : options_(std::move(options)) {
+  internal::SilenceLibavLogging();
+}
+
+SegmentAnalyzer::~SegmentAnalyzer() = default;
+
+const SegmentStats& SegmentAnalyzer::Pass() {
+  const double now = NowSeconds();
+  ++stats_.passes;
+  stats_.last_pass_timestamp_seconds = now;
+  stats_.backlog = false;
+  stats_.last_error.clear();
+  auto listing =
+      internal::ListSegments(options_.directory, options_.file_glob, options_.extensions);
+  if (!listing.ok()) {
+    stats_.last_error = listing.error();
+    return stats_;
+  }
+  const std::vector<SegmentFile>& segments = listing->segments;
+  stats_.storage_bytes = listing->storage_bytes;
+  stats_.segment_files = segments.size();
+
+  // Forget what retention removed; counters keep what it contributed.
+  std::set<std::string> present;
+  for (const SegmentFile& f : segments) present.insert(f.name);
+  std::erase_if(files_, [&](const auto& entry) { return !present.contains(entry.first); });
+
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const SegmentFile& f = segments[i];
+    auto& state = files_[f.name];
+    // Same name, new file (the recorder reused it): start over.
+    if (state && (state->inode != f.inode || state->device != f.device || f.size < state->offset)) {
+      state.reset();
+    }
+    if (state) continue;
+    state = std::make_unique<FileState>();
+    state->device = f.device;
+    state->inode = f.inode;
+    state->is_ts = EndsWith(f.name, ".ts");
+    state->name_time = ParseSegmentNameTime(f.name, options_.name_time_utc);
+    state->done = first_pass_ && i + options_.backlog_segments < segments.size();
+  }
+  first_pass_ = false;
+
+  std::string init;  // fMP4 init segment, read once per pass when needed
+  bool init_loaded = false;
+  std::uint64_t budget = options_.max_bytes_per_pass;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const SegmentFile& f = segments[i];
+    FileState& state = *files_[f.name];
+    if (state.done) continue;
+    if (budget == 0) {
+      stats_.backlog = true;
+      break;
+    }
+    const bool closed = i + 1 < segments.size() ||
+                        now - f.mtime >= static_cast<double>(options_.close_after.count());
+    if (state.is_ts) {
+      AnalyzeTs(f, state, closed, &budget);
+    } else if (closed) {
+      if (EndsWith(f.name, ".m4s") && !init_loaded && !listing->init_segments.empty()) {
+        const SegmentFile& newest = listing->init_segments.back();
+        auto n = ReadRange(newest.path, 0, newest.size, &init);
+        if (n.ok()) stats_.bytes_read_total += *n;
+        init_loaded = true;
+      }
+      AnalyzeWhole(f, state, init, &budget);
+    }
+  }
+
+  if (!segments.empty()) {
+    const SegmentFile& oldest = segments.front();
+    const FileState& state = *files_[oldest.name];
+    stats_.oldest_segment_timestamp_seconds =
+        state.wall_start ? *state.wall_start : state.name_time.value_or(oldest.mtime);
+  } else {
+    stats_.oldest_segment_timestamp_seconds.reset();
+  }
+  return stats_;
+}
+
+void SegmentAnalyzer::AnalyzeTs(const SegmentFile& file, FileState& state, bool closed,
+                                std::uint64_t* budget) {
+  const std::uint64_t available = file.size > state.offset ? file.size - state.offset : 0;
+  const std::uint64_t want = std::min(available, *budget);
+  if (want > 0) {
+    auto n = ReadRange(file.path, state.offset, want, &state.carry);
+    if (!n.ok()) {
+      stats_.last_error = n.error();
+      if (closed) Complete(file, state);  // vanished or unreadable: do not retry forever
+      return;
+    }
+    state.offset += *n;
+    *budget -= std::min(*budget, *n);
+    stats_.bytes_read_total += *n;
+  }
+  const bool final = closed && state.offset >= file.size;
+  if (!final && state.offset < file.size) stats_.backlog = true;
+
+  const std::string_view window = state.carry;
+  std::size_t cut = window.size();
+  if (!final) {
+    const std::size_t whole = window.size() - window.size() % kTsPacketSize;
+    cut = LastSafeTsCut(window.substr(0, whole));
+    if (cut == 0 && whole >= kMaxCarryBytes) cut = whole;
+  }
+  if (cut > 0) {
+    if (!state.tables.complete()) CaptureProgramTables(window.substr(0, cut), &state.tables);
+    // A demuxer resumed mid-file knows no streams until the next PAT/PMT.
+    std::string input = state.demuxed_before ? state.tables.Prefix() : std::string();
+    input.append(window.substr(0, cut));
+    const std::uint64_t first_byte = state.offset - window.size();
+    const std::string what =
+        file.path + " bytes " + std::to_string(first_byte) + "-" + std::to_string(first_byte + cut);
+    internal::ByteSource source(input);
+    if (state.timing) state.timing->ResetWindow();
+    auto outcome = internal::DemuxPackets(source, "mpegts", what, [&](const DemuxedPacket& p) {
+      OnPacket(state, p);
+    });
+    if (!outcome.status.ok()) stats_.last_error = outcome.status.message();
+    state.carry.erase(0, cut);
+    state.demuxed_before = true;
+    AfterDemux(file, state);
+  }
+  if (final) Complete(file, state);
+}
+
+void SegmentAnalyzer::AnalyzeWhole(const SegmentFile& file, FileState& state,
+                                   const std::string& init, std::uint64_t* budget) {
+  // Not the first file of this pass and too big for what is left: next pass.
+  if (file.size > *budget && *budget < options_.max_bytes_per_pass) {
+    stats_.backlog = true;
+    *budget = 0;
+    return;
+  }
+  if (file.size > 0) {
+    Fd fd(file.path);
+    if (fd.fd < 0) {
+      stats_.last_error = "opening segment " + file.path + ": " + std::strerror(errno);
+    } else {
+      const bool fragment = EndsWith(file.name, ".m4s");
+      internal::ByteSource source(fragment ? std::string_view(init) : std::string_view(),
+                                  fd.fd, 0, file.size);
+      if (state.timing) state.timing->ResetWindow();
+      auto outcome = internal::DemuxPackets(source, nullptr, file.path, [&](const DemuxedPacket& p) {
+        OnPacket(state, p);
+      });
+      if (!outcome.status.ok()) stats_.last_error = outcome.status.message();
+      stats_.bytes_read_total += source.file_bytes_read();
+    }
+  }
+  *budget -= std::min(*budget, file.size);
+  Complete(file, state);
+}
+
+void SegmentAnalyzer::OnPacket(FileState& state, const DemuxedPacket& packet) {
+  stats_.media_bytes_total += static_cast<std::uint64_t>(std::max(packet.size, 0));
+  if (packet.corrupt) ++stats_.corrupt_packets_total;
+  if (!packet.video) return;
+  ++stats_.frames_total;
+  ++state.frames;
+  if (!packet.has_pts || packet.time_base_num <= 0 || packet.time_base_den <= 0) return;
+  if (!state.timing) {
+    state.tb_num = packet.time_base_num;
+    state.tb_den = packet.time_base_den;
+    const double ticks_per_second = static_cast<double>(state.tb_den) / state.tb_num;
+    state.timing.emplace(
+        static_cast<std::int64_t>(options_.max_frame_gap_seconds * ticks_per_second));
+  }
+  state.timing->Add(packet.pts);
+  state.min_pts = std::min(state.min_pts.value_or(packet.pts), packet.pts);
+  state.max_pts = std::max(state.max_pts.value_or(packet.pts), packet.pts);
+}
+
+void SegmentAnalyzer::AfterDemux(const SegmentFile& file, FileState& state) {
+  if (!state.timing) return;
+  const FrameTiming& timing = *state.timing;
+  stats_.frames_dropped_total += timing.dropped() - state.dropped_reported;
+  state.dropped_reported = timing.dropped();
+  if (timing.interval()) {
+    stats_.frame_interval_seconds = state.Seconds(*timing.interval());
+    if (timing.window_frames() >= 2) {
+      const double span = state.Seconds(
+          static_cast<double>(timing.window_last_pts() - timing.window_first_pts()) +
+          *timing.interval());
+      if (span > 0) stats_.fps = static_cast<double>(timing.window_frames()) / span;
+    }
+  }
+  if (state.min_pts && state.max_pts) {
+    const double last_frame =
+        WallStart(file, state) + state.Seconds(static_cast<double>(*state.max_pts - *state.min_pts));
+    stats_.last_frame_timestamp_seconds =
+        std::max(stats_.last_frame_timestamp_seconds.value_or(last_frame), last_frame);
+  }
+}
+
+void SegmentAnalyzer::Complete(const SegmentFile& file, FileState& state) {
+  state.done = true;
+  if (state.timing) {
+    state.timing->Flush();
+    AfterDemux(file, state);
+  }
+  state.carry = std::string();
+  if (state.frames == 0 || !state.min_pts) {
+    ++stats_.segments_unreadable_total;
+    state.timing.reset();
+    return;
+  }
+  const double duration = state.DurationSeconds();
+  const double start = WallStart(file, state);
+  state.wall_start = start;
+  ++stats_.segments_total;
+  ++stats_.duration_count;
+  stats_.duration_sum += duration;
+  const auto bucket = std::lower_bound(kSegmentDurationBounds.begin(),
+                                       kSegmentDurationBounds.end(), duration);
+  if (bucket != kSegmentDurationBounds.end()) {
+    ++stats_.duration_bucket_counts[static_cast<std::size_t>(bucket - kSegmentDurationBounds.begin())];
+  }
+  if (previous_) {
+    const double gap = start - previous_->wall_end;
+    if (gap > options_.gap_tolerance_seconds) stats_.gap_seconds_total += gap;
+  } else {
+    previous_ = std::make_unique<Previous>();
+  }
+  previous_->wall_end = start + duration;
+  previous_->tb_num = state.tb_num;
+  previous_->tb_den = state.tb_den;
+  previous_->end_pts = static_cast<double>(*state.max_pts) + state.IntervalTicks();
+  state.timing.reset();
+}
+
+double SegmentAnalyzer::WallStart(const SegmentFile& file, const FileState& state) const {
+  if (state.wall_start) return *state.wall_start;
+  if (state.name_time) return *state.name_time;
+  if (previous_ && state.min_pts && previous_->tb_num == state.tb_num &&
+      previous_->tb_den == state.tb_den) {
+    // The recorder kept one timeline across segments (ffmpeg's segment muxer
+    // does by default): the PTS distance is the wall-clock distance.
+    const double ahead = state.Seconds(static_cast<double>(*state.min_pts) - previous_->end_pts);
+    const double slack = state.Seconds(state.IntervalTicks());
+    if (ahead >= -slack && ahead <= options_.max_frame_gap_seconds) {
+      return previous_->wall_end + std::max(0.0, ahead);
+    }
+  }
+  return file.mtime - state.DurationSeconds();
+}
+
+}  // namespace vms::media
