@@ -1,5 +1,10 @@
 #include "api_server/role.h"
 
+#include <memory>
+
+#include "vms/host/network_collector.h"
+#include "vms/host/process_group_collector.h"
+
 namespace vms::api_server {
 
 const RoleInfo Role::kInfo{"api_server", "api_server_exporter", ":9092", "Prometheus exporter for VMS API servers: access log, health, PostgreSQL, connections, disks, NICs"};
@@ -20,6 +25,22 @@ Config Role::Parse(const std::string& text, const std::string& file) {
   return config;
 }
 
-std::vector<CollectorSpec<Role::Deps>> Role::Collectors() { return {}; }
+std::vector<CollectorSpec<Role::Deps>> Role::Collectors() {
+  return {
+      {"netdev", "Network interface counters, state and speed", true,
+       [](Deps& d) {
+         auto c = std::make_unique<NetworkCollector>(d.runtime.options().path_procfs,
+                                                     d.runtime.options().path_sysfs);
+         d.config.Subscribe([p = c.get()](const Config& cfg) { p->Configure(cfg.host.network); });
+         return c;
+       }},
+      {"processes", "CPU, memory, restarts and open fds of the configured service processes", true,
+       [](Deps& d) {
+         auto c = std::make_unique<ProcessGroupCollector>(d.runtime.options().path_procfs);
+         d.config.Subscribe([p = c.get()](const Config& cfg) { p->Configure(cfg.host.services); });
+         return c;
+       }},
+  };
+}
 
 }  // namespace vms::api_server

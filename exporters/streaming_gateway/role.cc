@@ -1,5 +1,10 @@
 #include "streaming_gateway/role.h"
 
+#include <memory>
+
+#include "vms/host/network_collector.h"
+#include "vms/host/process_group_collector.h"
+
 namespace vms::streaming_gateway {
 
 const RoleInfo Role::kInfo{"streaming_gateway", "streaming_gateway_exporter", ":9091", "Prometheus exporter for VMS streaming gateways: restreams, viewers, access log, disks, NICs"};
@@ -20,6 +25,22 @@ Config Role::Parse(const std::string& text, const std::string& file) {
   return config;
 }
 
-std::vector<CollectorSpec<Role::Deps>> Role::Collectors() { return {}; }
+std::vector<CollectorSpec<Role::Deps>> Role::Collectors() {
+  return {
+      {"netdev", "Network interface counters, state and speed", true,
+       [](Deps& d) {
+         auto c = std::make_unique<NetworkCollector>(d.runtime.options().path_procfs,
+                                                     d.runtime.options().path_sysfs);
+         d.config.Subscribe([p = c.get()](const Config& cfg) { p->Configure(cfg.host.network); });
+         return c;
+       }},
+      {"processes", "CPU, memory, restarts and open fds of the configured service processes", true,
+       [](Deps& d) {
+         auto c = std::make_unique<ProcessGroupCollector>(d.runtime.options().path_procfs);
+         d.config.Subscribe([p = c.get()](const Config& cfg) { p->Configure(cfg.host.services); });
+         return c;
+       }},
+  };
+}
 
 }  // namespace vms::streaming_gateway
