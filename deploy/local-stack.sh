@@ -1,0 +1,463 @@
+#!/usr/bin/env bash
+# One command for a local monitoring stack on 127.0.0.1:
+#
+#   simulated RTSP cameras (tests/camera_sim, gst-rtsp-server)
+#   one real ffmpeg recorder per camera, restarted in a loop when it exits
+#   recording_node_exporter with a generated config listing the cameras
+#   prometheus-node-exporter (the repo's NodeDown rule needs it)
+#   Prometheus with the repo's rules and relabelling (file_sd targets in the workdir)
+#   Alertmanager with the repo's routing, its webhooks sent to a local sink
+#     that appends every notification to WORKDIR/notifications/<receiver>.jsonl
+#
+#   deploy/local-stack.sh                  # 4 cameras, until Ctrl-C
+#   deploy/local-stack.sh --cameras 8 --workdir /tmp/stack
+#   deploy/local-stack.sh --help
+#
+# Ports stay off the exporters' defaults (9090-9092), Alertmanager's 9093/9094 and
+# node_exporter's 9100. Everything started is stopped and reaped on Ctrl-C, SIGTERM,
+# after --for SECONDS, or when a part of the stack dies.
+#
+# EXPORTER_BIN=path/to/recording_node_exporter skips the build (CI builds once).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+cameras=4
+workdir=""
+run_for=0
+rules_dir="$root/prometheus/rules"
+am_config="$root/prometheus/alertmanager/alertmanager.yml"
+scrape_interval=15s
+eval_interval=15s
+probe_interval=10s
+probe_timeout=5s
+scan_interval=5s
+segment_time=10
+exporter_port=19090
+prometheus_port=19190
+alertmanager_port=19193
+webhook_port=19195
+node_exporter_port=19100
+camera_port=18554
+camera_size=640x360
+camera_fps=25
+camera_bitrate=1000
+install=1
+extra_cameras=()
+
+usage() {
+  cat <<EOF
+Usage: deploy/local-stack.sh [options]
+
+  --cameras N               simulated cameras cam1..camN (default $cameras)
+  --extra-camera ID=URL     also record and watch a camera served elsewhere (repeatable);
+                            tests use it for a camera they can kill on its own
+  --workdir DIR             data, configs, logs (default: a new mktemp dir, removed on exit)
+  --for SECONDS             stop by itself after SECONDS once everything is up
+  --rules-dir DIR           Prometheus rule files (default prometheus/rules)
+  --alertmanager-config F   Alertmanager config (default prometheus/alertmanager/alertmanager.yml);
+                            its http://127.0.0.1:5001/ webhooks go to the local sink
+  --scrape-interval D       Prometheus scrape interval (default $scrape_interval)
+  --eval-interval D         rule evaluation interval (default $eval_interval)
+  --probe-interval D        camera probe interval (default $probe_interval)
+  --probe-timeout D         camera probe timeout (default $probe_timeout)
+  --scan-interval D         recordings scan interval (default $scan_interval)
+  --segment-time S          ffmpeg segment length in seconds (default $segment_time)
+  --camera-size WxH         simulated picture size (default $camera_size)
+  --camera-fps N            simulated frame rate (default $camera_fps)
+  --exporter-port P         recording_node_exporter (default $exporter_port)
+  --prometheus-port P       Prometheus (default $prometheus_port)
+  --alertmanager-port P     Alertmanager (default $alertmanager_port)
+  --webhook-port P          notification sink (default $webhook_port)
+  --node-exporter-port P    prometheus-node-exporter, 0 to run none (default $node_exporter_port)
+  --camera-port P           camera simulator (default $camera_port)
+  --no-install              do not install missing Debian packages
+
+Environment: EXPORTER_BIN (a built recording_node_exporter; default: build it
+with scripts/build.sh and use build/exporters/recording_node_exporter).
+When everything is up, WORKDIR/stack.env holds the URLs, ports and PIDs.
+EOF
+}
+
+need_arg() { [[ $# -ge 2 && -n "$2" ]] || { echo "local-stack: $1 needs a value" >&2; exit 2; }; }
+while (($#)); do
+  case "$1" in
+    --cameras) need_arg "$@"; cameras=$2; shift ;;
+    --extra-camera) need_arg "$@"; extra_cameras+=("$2"); shift ;;
+    --workdir) need_arg "$@"; workdir=$2; shift ;;
+    --for) need_arg "$@"; run_for=$2; shift ;;
+    --rules-dir) need_arg "$@"; rules_dir=$2; shift ;;
+    --alertmanager-config) need_arg "$@"; am_config=$2; shift ;;
+    --scrape-interval) need_arg "$@"; scrape_interval=$2; shift ;;
+    --eval-interval) need_arg "$@"; eval_interval=$2; shift ;;
+    --probe-interval) need_arg "$@"; probe_interval=$2; shift ;;
+    --probe-timeout) need_arg "$@"; probe_timeout=$2; shift ;;
+    --scan-interval) need_arg "$@"; scan_interval=$2; shift ;;
+    --segment-time) need_arg "$@"; segment_time=$2; shift ;;
+    --camera-size) need_arg "$@"; camera_size=$2; shift ;;
+    --camera-fps) need_arg "$@"; camera_fps=$2; shift ;;
+    --exporter-port) need_arg "$@"; exporter_port=$2; shift ;;
+    --prometheus-port) need_arg "$@"; prometheus_port=$2; shift ;;
+    --alertmanager-port) need_arg "$@"; alertmanager_port=$2; shift ;;
+    --webhook-port) need_arg "$@"; webhook_port=$2; shift ;;
+    --node-exporter-port) need_arg "$@"; node_exporter_port=$2; shift ;;
+    --camera-port) need_arg "$@"; camera_port=$2; shift ;;
+    --no-install) install=0 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "local-stack: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+[[ "$cameras" =~ ^[0-9]+$ ]] || { echo "local-stack: --cameras takes a number" >&2; exit 2; }
+[[ "$run_for" =~ ^[0-9]+$ ]] || { echo "local-stack: --for takes whole seconds" >&2; exit 2; }
+((cameras + ${#extra_cameras[@]} > 0)) || { echo "local-stack: no cameras" >&2; exit 2; }
+[[ -d "$rules_dir" ]] || { echo "local-stack: no rules dir $rules_dir" >&2; exit 2; }
+[[ -f "$am_config" ]] || { echo "local-stack: no Alertmanager config $am_config" >&2; exit 2; }
+rules_dir=$(cd "$rules_dir" && pwd)
+am_config=$(cd "$(dirname "$am_config")" && pwd)/$(basename "$am_config")
+
+log() { echo "local-stack: $*" >&2; }
+
+# ---- dependencies ---------------------------------------------------------
+if ((install)); then
+  if [[ -z "${EXPORTER_BIN:-}" ]]; then
+    "$root/scripts/install-deps.sh" packages-build.txt packages-test.txt
+  else
+    "$root/scripts/install-deps.sh" packages-test.txt
+  fi
+fi
+if [[ -z "${EXPORTER_BIN:-}" ]]; then
+  log "building recording_node_exporter (scripts/build.sh)"
+  "$root/scripts/build.sh" recording_node_exporter >&2
+  EXPORTER_BIN="$root/build/exporters/recording_node_exporter"
+fi
+[[ -x "$EXPORTER_BIN" ]] || { log "EXPORTER_BIN=$EXPORTER_BIN is not an executable"; exit 2; }
+for tool in /usr/bin/python3 /usr/bin/prometheus /usr/bin/prometheus-alertmanager ffmpeg curl; do
+  command -v "$tool" >/dev/null || { log "missing $tool (scripts/install-deps.sh packages-test.txt)"; exit 2; }
+done
+if ((node_exporter_port)) && [[ ! -x /usr/bin/prometheus-node-exporter ]]; then
+  log "missing /usr/bin/prometheus-node-exporter (or pass --node-exporter-port 0)"; exit 2
+fi
+
+# ---- work dir -------------------------------------------------------------
+remove_workdir=0
+if [[ -z "$workdir" ]]; then
+  workdir=$(mktemp -d /tmp/vms-local-stack.XXXXXX)
+  remove_workdir=1
+fi
+mkdir -p "$workdir"
+workdir=$(cd "$workdir" && pwd)
+mkdir -p "$workdir"/{logs,rec,targets,prometheus-data,alertmanager-data,notifications,config}
+rm -f "$workdir/stack.env"
+
+# ---- process bookkeeping --------------------------------------------------
+# Every child is a direct child of this shell; each recorder loop reaps its own
+# ffmpeg. PID 1 here does not reap, so everything is waited for.
+pids=()    # in start order
+names=()
+stopping=0
+
+alive() {  # running and not a zombie
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ "${stat:0:1}" != Z ]]
+}
+
+stop_one() {  # pid name: TERM, up to 10 s, then KILL; always reaped
+  local pid=$1 name=$2 i
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do
+    alive "$pid" || break
+    sleep 0.1
+  done
+  if alive "$pid"; then
+    log "$name (pid $pid) ignored SIGTERM for 10 s, killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  ((stopping)) && return
+  stopping=1
+  trap '' INT TERM
+  local i
+  if [[ -n "$sleeper" ]]; then kill "$sleeper" 2>/dev/null || true; wait "$sleeper" 2>/dev/null || true; fi
+  # Reverse start order: recorders and Prometheus go before the cameras and
+  # Alertmanager they talk to.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    stop_one "${pids[i]}" "${names[i]}"
+  done
+  if ((remove_workdir)); then
+    rm -rf "$workdir"
+  else
+    log "logs and data kept in $workdir"
+  fi
+  log "stopped"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "interrupted, stopping"; exit 130' INT
+trap 'log "terminated, stopping"; exit 143' TERM
+sleeper=""  # the main loop's sleep, reaped on exit too
+
+started() { pids+=("$1"); names+=("$2"); }
+
+wait_for_line() {  # file pattern seconds pid name
+  local file=$1 pattern=$2 seconds=$3 pid=$4 name=$5 i
+  for ((i = 0; i < seconds * 10; i++)); do
+    grep -q "$pattern" "$file" 2>/dev/null && return 0
+    alive "$pid" || { log "$name exited while starting:"; tail -n 20 "$file" >&2; return 1; }
+    sleep 0.1
+  done
+  log "$name did not get ready within $seconds s:"; tail -n 20 "$file" >&2
+  return 1
+}
+
+wait_for_http() {  # url seconds pid name log
+  local url=$1 seconds=$2 pid=$3 name=$4 logf=$5 i
+  for ((i = 0; i < seconds * 10; i++)); do
+    curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
+    alive "$pid" || { log "$name exited while starting:"; tail -n 20 "$logf" >&2; return 1; }
+    sleep 0.1
+  done
+  log "$name did not answer $url within $seconds s:"; tail -n 20 "$logf" >&2
+  return 1
+}
+
+port_free() {
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+for port in "$exporter_port" "$prometheus_port" "$alertmanager_port" "$webhook_port" \
+            "$camera_port" $( ((node_exporter_port)) && echo "$node_exporter_port"); do
+  port_free "$port" || { log "127.0.0.1:$port is in use (choose other ports, see --help)"; exit 1; }
+done
+
+# ---- cameras --------------------------------------------------------------
+# ids and URLs of every camera the stack records and watches
+cam_ids=()
+cam_urls=()
+for ((i = 1; i <= cameras; i++)); do
+  cam_ids+=("cam$i")
+  cam_urls+=("rtsp://127.0.0.1:$camera_port/cam$i")
+done
+for spec in "${extra_cameras[@]}"; do
+  [[ "$spec" == *=rtsp://* ]] || { log "--extra-camera wants ID=rtsp://..., got $spec"; exit 2; }
+  cam_ids+=("${spec%%=*}")
+  cam_urls+=("${spec#*=}")
+done
+
+if ((cameras)); then
+  /usr/bin/python3 "$root/tests/camera_sim/rtsp_camera_sim.py" --port "$camera_port" \
+    --mounts "$cameras" --size "$camera_size" --fps "$camera_fps" --bitrate "$camera_bitrate" \
+    >"$workdir/logs/camera_sim.log" 2>&1 &
+  started $! camera_sim
+  wait_for_line "$workdir/logs/camera_sim.log" "^READY" 60 $! "camera simulator"
+fi
+
+# ---- recorders ------------------------------------------------------------
+# ffmpeg exits 0 when a camera drops, so any exit is a failure: log it and
+# restart after a backoff (1 s doubling to 10 s, reset after a minute of running).
+recorder_loop() {
+  local id=$1 url=$2 dir=$3 logf=$4
+  local child="" stop=0 backoff=1 rc start
+  trap 'stop=1; [[ -n "$child" ]] && kill -TERM "$child" 2>/dev/null' TERM INT
+  mkdir -p "$dir"
+  while ((!stop)); do
+    start=$SECONDS
+    echo "recorder $id: starting ffmpeg" >>"$logf"
+    ffmpeg -nostdin -hide_banner -loglevel warning \
+      -rtsp_transport tcp -timeout 5000000 -i "$url" \
+      -c copy -f segment -segment_time "$segment_time" -reset_timestamps 1 -strftime 1 \
+      "$dir/%Y%m%d-%H%M%S.ts" </dev/null >>"$logf" 2>&1 &
+    child=$!
+    rc=0; wait "$child" || rc=$?
+    if ((stop)); then wait "$child" 2>/dev/null || true; break; fi
+    child=""
+    echo "recorder $id: ffmpeg exited with $rc after $((SECONDS - start)) s; restarting in $backoff s" >>"$logf"
+    ((SECONDS - start >= 60)) && backoff=1
+    sleep "$backoff" &
+    child=$!
+    wait "$child" 2>/dev/null || true
+    if ((stop)); then wait "$child" 2>/dev/null || true; break; fi
+    child=""
+    backoff=$((backoff * 2 > 10 ? 10 : backoff * 2))
+  done
+  exit 0
+}
+
+for i in "${!cam_ids[@]}"; do
+  id=${cam_ids[i]}
+  recorder_loop "$id" "${cam_urls[i]}" "$workdir/rec/$id" "$workdir/logs/recorder-$id.log" &
+  started $! "recorder $id"
+done
+
+# ---- recording node exporter ---------------------------------------------
+exporter_config="$workdir/config/recording_node.yml"
+{
+  echo "# Generated by deploy/local-stack.sh"
+  echo "probes:"
+  echo "  interval: $probe_interval"
+  echo "  timeout: $probe_timeout"
+  echo "  concurrency: 8"
+  echo "host:"
+  echo "  services:"
+  echo "    - name: prometheus"
+  echo "      comm: '^prometheus\$'"
+  echo "    - name: alertmanager"
+  echo "      comm: '^prometheus-aler'"
+  echo "cameras:"
+  for i in "${!cam_ids[@]}"; do
+    echo "  - id: ${cam_ids[i]}"
+    echo "    url: ${cam_urls[i]}"
+    echo "    recording_dir: $workdir/rec/${cam_ids[i]}"
+    echo "    probe_interval: $probe_interval"
+    echo "    probe_timeout: $probe_timeout"
+  done
+  echo "recordings:"
+  echo "  scan_interval: $scan_interval"
+} >"$exporter_config"
+if ! "$EXPORTER_BIN" --config.file="$exporter_config" --config.check >"$workdir/logs/config-check.log" 2>&1; then
+  log "the exporter rejects the generated config $exporter_config:"
+  cat "$workdir/logs/config-check.log" >&2
+  exit 3
+fi
+"$EXPORTER_BIN" --web.listen-address="127.0.0.1:$exporter_port" --config.file="$exporter_config" \
+  >"$workdir/logs/exporter.log" 2>&1 &
+started $! recording_node_exporter
+wait_for_http "http://127.0.0.1:$exporter_port/-/ready" 30 $! recording_node_exporter "$workdir/logs/exporter.log"
+
+if ((node_exporter_port)); then
+  /usr/bin/prometheus-node-exporter --web.listen-address="127.0.0.1:$node_exporter_port" \
+    >"$workdir/logs/node_exporter.log" 2>&1 &
+  started $! node_exporter
+  wait_for_http "http://127.0.0.1:$node_exporter_port/metrics" 30 $! node_exporter "$workdir/logs/node_exporter.log"
+fi
+
+# ---- notification sink and Alertmanager -----------------------------------
+/usr/bin/python3 "$root/deploy/webhook_sink.py" --port "$webhook_port" --dir "$workdir/notifications" \
+  >"$workdir/logs/webhook_sink.log" 2>&1 &
+started $! webhook_sink
+wait_for_line "$workdir/logs/webhook_sink.log" "^READY" 30 $! "webhook sink"
+
+sed "s#http://127\.0\.0\.1:5001/#http://127.0.0.1:$webhook_port/#g" "$am_config" \
+  >"$workdir/config/alertmanager.yml"
+/usr/bin/prometheus-alertmanager --config.file="$workdir/config/alertmanager.yml" \
+  --storage.path="$workdir/alertmanager-data" \
+  --web.listen-address="127.0.0.1:$alertmanager_port" --cluster.listen-address= \
+  --web.external-url="http://127.0.0.1:$alertmanager_port/" \
+  >"$workdir/logs/alertmanager.log" 2>&1 &
+started $! alertmanager
+wait_for_http "http://127.0.0.1:$alertmanager_port/-/ready" 30 $! alertmanager "$workdir/logs/alertmanager.log"
+
+# ---- Prometheus -----------------------------------------------------------
+# The repo's prometheus.yml with the local ports, rules and target files; its
+# relabelling is kept as is, so site comes from the target file's name (local)
+# and node from the address (127.0.0.1).
+cat >"$workdir/targets/local.yml" <<EOF
+# Generated by deploy/local-stack.sh: this host is a recording node of site "local".
+- targets: ['127.0.0.1']
+  labels:
+    roles: recording-node
+EOF
+/usr/bin/python3 - "$root/prometheus/prometheus.yml" "$workdir/config/prometheus.yml" <<EOF
+import sys, yaml
+src, dst = sys.argv[1], sys.argv[2]
+with open(src) as f:
+    cfg = yaml.safe_load(f)
+cfg["global"]["scrape_interval"] = "$scrape_interval"
+cfg["global"]["evaluation_interval"] = "$eval_interval"
+def seconds(d):
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+    for unit in ("ms", "s", "m", "h"):
+        if d.endswith(unit) and d[: -len(unit)].isdigit():
+            return int(d[: -len(unit)]) * units[unit]
+    raise SystemExit("local-stack: cannot read the duration " + d)
+# Prometheus wants scrape_timeout <= scrape_interval.
+if seconds("$scrape_interval") < 10:
+    cfg["global"]["scrape_timeout"] = "$scrape_interval"
+cfg["global"]["external_labels"] = {"cluster": "local-stack"}
+cfg["alerting"]["alertmanagers"] = [{"static_configs": [{"targets": ["127.0.0.1:$alertmanager_port"]}]}]
+cfg["rule_files"] = ["$rules_dir/*.yml"]
+ports = {"9090": "$exporter_port", "9100": "$node_exporter_port"}
+jobs = []
+for job in cfg["scrape_configs"]:
+    for sd in job.get("file_sd_configs", []):
+        sd["files"] = ["$workdir/targets/*.yml"]
+    for step in job.get("relabel_configs", []):
+        if step.get("target_label") == "__address__":
+            old = step.get("replacement", "").rsplit(":", 1)[-1]
+            if old in ports:
+                step["replacement"] = "\${1}:" + ports[old]
+            if old == "9100" and ports["9100"] == "0":
+                job = None
+                break
+    if job is not None:
+        jobs.append(job)
+cfg["scrape_configs"] = jobs
+with open(dst, "w") as f:
+    f.write("# Generated by deploy/local-stack.sh from prometheus/prometheus.yml\n")
+    yaml.safe_dump(cfg, f, sort_keys=False)
+EOF
+if ! promtool check config "$workdir/config/prometheus.yml" >"$workdir/logs/promtool.log" 2>&1; then
+  log "promtool rejects the generated $workdir/config/prometheus.yml:"; cat "$workdir/logs/promtool.log" >&2
+  exit 3
+fi
+/usr/bin/prometheus --config.file="$workdir/config/prometheus.yml" \
+  --storage.tsdb.path="$workdir/prometheus-data" \
+  --web.listen-address="127.0.0.1:$prometheus_port" \
+  --web.external-url="http://127.0.0.1:$prometheus_port/" --web.enable-lifecycle \
+  >"$workdir/logs/prometheus.log" 2>&1 &
+started $! prometheus
+wait_for_http "http://127.0.0.1:$prometheus_port/-/ready" 60 $! prometheus "$workdir/logs/prometheus.log"
+
+# ---- up -------------------------------------------------------------------
+{
+  echo "WORKDIR=$workdir"
+  echo "EXPORTER_URL=http://127.0.0.1:$exporter_port"
+  echo "PROMETHEUS_URL=http://127.0.0.1:$prometheus_port"
+  echo "ALERTMANAGER_URL=http://127.0.0.1:$alertmanager_port"
+  echo "WEBHOOK_URL=http://127.0.0.1:$webhook_port"
+  ((node_exporter_port)) && echo "NODE_EXPORTER_URL=http://127.0.0.1:$node_exporter_port"
+  echo "NOTIFICATIONS_DIR=$workdir/notifications"
+  echo "CAMERA_IDS='${cam_ids[*]}'"
+  for i in "${!pids[@]}"; do
+    echo "PID_$(echo "${names[i]}" | tr -c 'A-Za-z0-9\n' '_')=${pids[i]}"
+  done
+} >"$workdir/stack.env.tmp"
+mv "$workdir/stack.env.tmp" "$workdir/stack.env"
+
+cat >&2 <<EOF
+local-stack: up with ${#cam_ids[@]} camera(s): ${cam_ids[*]}
+  cameras        $( ((cameras)) && echo "rtsp://127.0.0.1:$camera_port/cam1 .. /cam$cameras" || echo "(extra only)")
+  exporter       http://127.0.0.1:$exporter_port/  (metrics: /metrics)
+  prometheus     http://127.0.0.1:$prometheus_port/  (alerts: /alerts, targets: /targets)
+  alertmanager   http://127.0.0.1:$alertmanager_port/
+  notifications  $workdir/notifications/{pager,tickets}.jsonl
+  recordings     $workdir/rec/
+  logs           $workdir/logs/
+$( ((run_for)) && echo "  stopping by itself in $run_for s" || echo "  Ctrl-C stops everything")
+EOF
+
+# Watch the stack; a dead part ends it (recorder loops never end on their own).
+deadline=$((SECONDS + run_for))
+while :; do
+  if ((run_for)) && ((SECONDS >= deadline)); then
+    log "--for $run_for s elapsed"
+    exit 0
+  fi
+  for i in "${!pids[@]}"; do
+    if ! alive "${pids[i]}"; then
+      log "${names[i]} (pid ${pids[i]}) died; its log:"
+      tail -n 20 "$workdir/logs/"*"$(echo "${names[i]}" | cut -d' ' -f1)"*.log >&2 2>/dev/null || true
+      exit 1
+    fi
+  done
+  sleep 1 &
+  sleeper=$!
+  wait "$sleeper" || true
+  sleeper=""
+done
