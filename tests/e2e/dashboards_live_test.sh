@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Every Grafana panel query against a live Prometheus fed by the local stack
+# (deploy/local-stack.sh: simulated cameras, ffmpeg recorders, the recording
+# exporter, node_exporter, the repo's recording rules).
+#
+# Waits until Prometheus has scraped the exporter a few times and every recording
+# rule group has evaluated, then runs each query of grafana/dashboards/*.json
+# (tests/e2e/dashboard_queries.py, which says how variables are expanded) and fails
+# when a query does not parse, or returns nothing although the stack produces what
+# it reads; the allow-lists for what legitimately stays empty here (streaming, API
+# panels) are in dashboard_queries.py with a reason each.
+#
+# Environment: EXPORTER_BIN, VMS_NO_INSTALL, E2E_KEEP (tests/e2e/lib.sh).
+set -euo pipefail
+name=dashboards_live
+source "$(dirname "$0")/lib.sh"
+
+shopt -s nullglob
+dashboards=("$e2e_root"/grafana/dashboards/*.json)
+shopt -u nullglob
+if ((${#dashboards[@]} == 0)); then
+  say "SKIP: no grafana/dashboards/*.json yet"
+  exit 77
+fi
+
+e2e_init
+
+# Segments of 4 s so that completed segments (recording_segments_total, the
+# duration histogram, retention depth) exist within the test's first minute.
+e2e_start_stack --cameras 2 --camera-size 320x240 \
+  --scrape-interval 2s --eval-interval 2s --probe-interval 2s --probe-timeout 1s \
+  --scan-interval 2s --segment-time 4
+
+scraped_enough() {
+  local n
+  n=$(prom_query 'count_over_time(up{job="recording-nodes"}[1m])' | awk '{print $NF}')
+  [[ -n "$n" ]] && ((n >= 5))
+}
+wait_until 90 "Prometheus scraped the recording exporter 5 times" scraped_enough
+
+cameras_known() {
+  [[ "$(prom_query 'count(camera_connection_status == 1)' | awk '{print $NF}')" == 2 ]]
+}
+wait_until 60 "both cameras online in Prometheus" cameras_known
+
+segments_done() {
+  [[ "$(prom_query 'count(recording_segments_total > 0)' | awk '{print $NF}')" == 2 ]]
+}
+wait_until 60 "completed segments of both cameras" segments_done
+
+rules_evaluated() {
+  curl -sS --max-time 10 "$PROM/api/v1/rules?type=record" | /usr/bin/python3 -c '
+import json, sys
+groups = json.load(sys.stdin)["data"]["groups"]
+bad = [r["name"] for g in groups for r in g["rules"] if r.get("health") != "ok"]
+never = [g["name"] for g in groups if g.get("lastEvaluation", "").startswith("0001")]
+sys.exit(1 if (bad or never or not groups) else 0)
+'
+}
+wait_until 60 "every recording rule group evaluated, all rules healthy" rules_evaluated
+# Rates over 5m windows need a few samples after the rules' first evaluation.
+sleep 10
+
+extractor="$e2e_root/grafana/tests/extract_queries.py"
+/usr/bin/python3 "$e2e_root/tests/e2e/dashboard_queries.py" --prometheus "$PROM" --window 60 \
+  --extractor "$extractor" "${dashboards[@]}" | tee "$work/dashboard_queries.log" >&2 ||
+  fail "dashboard queries failed (above)"
+
+e2e_pass
