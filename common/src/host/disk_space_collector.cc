@@ -1,0 +1,171 @@
+#include "vms/host/disk_space_collector.h"
+
+#include <spdlog/spdlog.h>
+
+#include <unordered_map>
+#include <utility>
+
+#include "vms/base/file.h"
+#include "vms/host/mountinfo.h"
+
+namespace vms {
+namespace {
+
+// Keeps the mounts to report, one per mount point: when a mount point is
+// listed twice (a bind mount or a remount stacked on it), the later entry is
+// on top and is what statvfs sees.
+std::vector<MountInfo> SelectMounts(std::vector<MountInfo> mounts, const std::regex& mp_exclude,
+                                    const std::regex& fs_exclude) {
+  std::vector<MountInfo> selected;
+  std::unordered_map<std::string, std::size_t> index;
+  for (auto& m : mounts) {
+    if (std::regex_search(m.fstype, fs_exclude) ||
+        std::regex_search(m.mount_point, mp_exclude)) {
+      continue;
+    }
+    if (auto it = index.find(m.mount_point); it != index.end()) {
+      selected[it->second] = std::move(m);
+      continue;
+    }
+    index.emplace(m.mount_point, selected.size());
+    selected.push_back(std::move(m));
+  }
+  return selected;
+}
+
+}  // namespace
+
+DiskSpaceCollector::DiskSpaceCollector(std::string procfs_root, std::string rootfs_root,
+                                       MountWatcher::StatFn stat)
+    : procfs_root_(std::move(procfs_root)),
+      rootfs_root_(std::move(rootfs_root)),
+      watcher_(std::move(stat)) {
+  Configure(DiskSpaceConfig{});
+}
+
+void DiskSpaceCollector::Configure(const DiskSpaceConfig& config) {
+  auto s = std::make_shared<const Settings>(Settings{
+      config.mount_timeout, std::regex(config.mount_points_exclude),
+      std::regex(config.fs_types_exclude)});
+  std::lock_guard lock(mu_);
+  settings_ = std::move(s);
+}
+
+std::shared_ptr<const DiskSpaceCollector::Settings> DiskSpaceCollector::settings() const {
+  std::lock_guard lock(mu_);
+  return settings_;
+}
+
+Result<std::string> DiskSpaceCollector::ReadMountTable() const {
+  const std::string self = JoinRoot(procfs_root_, "/self/mountinfo");
+  if (rootfs_root_.empty() || rootfs_root_ == "/") return ReadFile(self);
+  auto host = ReadFile(JoinRoot(procfs_root_, "/1/mountinfo"));
+  if (host) return host;
+  return ReadFile(self);
+}
+
+Status DiskSpaceCollector::Collect(const ScrapeContext& ctx, MetricWriter& out) {
+  const auto s = settings();
+  auto text = ReadMountTable();
+  if (!text) return text.status();
+  auto parsed = ParseMountInfo(*text);
+  if (!parsed) return parsed.status();
+  const std::vector<MountInfo> mounts =
+      SelectMounts(std::move(*parsed), s->mount_points_exclude, s->fs_types_exclude);
+
+  std::vector<std::string> paths;
+  paths.reserve(mounts.size());
+  for (const auto& m : mounts) paths.push_back(JoinRoot(rootfs_root_, m.mount_point));
+  const auto answers = watcher_.StatAll(paths, s->mount_timeout, ctx.deadline);
+
+  auto total = out.Gauge("disk_space_total_bytes", "Size of the file system in bytes (statvfs).");
+  auto free = out.Gauge("disk_space_free_bytes",
+                        "Bytes available to unprivileged writers (statvfs f_bavail); the "
+                        "recorder's view of how much room is left.");
+  auto used = out.Gauge("disk_space_used_bytes",
+                        "Bytes in use: size minus all free blocks, so blocks reserved for root "
+                        "count as used.");
+  auto inodes_total = out.Gauge("disk_inodes_total", "Inodes in the file system (statvfs).");
+  auto inodes_free = out.Gauge("disk_inodes_free",
+                               "Free inodes; segment-heavy disks can run out of inodes before "
+                               "bytes.");
+  auto readonly = out.Gauge("disk_mount_readonly",
+                            "1 if the file system is mounted read-only (a disk remounted "
+                            "read-only after errors stops recording).");
+  auto stale = out.Gauge("disk_mount_stale",
+                         "1 if statvfs did not answer within the mount timeout (dead NFS server, "
+                         "hung FUSE daemon); its size series are left out until it answers.");
+
+  std::vector<MountRow> rows;
+  std::vector<std::string> errors;
+  std::size_t failed = 0;
+  for (std::size_t i = 0; i < mounts.size(); ++i) {
+    const MountInfo& m = mounts[i];
+    const MountWatcher::Answer& a = answers[i];
+    const std::string_view mp = m.mount_point;
+    bool ro = HasMountOption(m.mount_options, "ro") || HasMountOption(m.super_options, "ro");
+    std::string state = "ok";
+    if (a.state == MountWatcher::State::kOk) {
+      ro = ro || a.usage.readonly;
+      const Label labels[] = {{"mount_point", mp}, {"device", m.source}, {"fstype", m.fstype}};
+      total.Add(labels, static_cast<double>(a.usage.size_bytes));
+      free.Add(labels, static_cast<double>(a.usage.free_bytes));
+      used.Add(labels, static_cast<double>(a.usage.used_bytes));
+      inodes_total.Add({{"mount_point", mp}}, static_cast<double>(a.usage.inodes_total));
+      inodes_free.Add({{"mount_point", mp}}, static_cast<double>(a.usage.inodes_free));
+    } else if (a.state == MountWatcher::State::kStale) {
+      state = "stale";
+    } else {
+      state = "error";
+      ++failed;
+    }
+    readonly.Add({{"mount_point", mp}}, ro ? 1 : 0);
+    stale.Add({{"mount_point", mp}}, a.state == MountWatcher::State::kStale ? 1 : 0);
+    if (ro && state == "ok") state = "read-only";
+    rows.push_back({m.mount_point, m.source, m.fstype, state});
+    errors.push_back(a.error);
+  }
+  NoteStates(rows, errors);
+  if (failed > 0 && failed == mounts.size()) {
+    return Status::Error("statvfs failed on every mount (" + std::to_string(failed) +
+                         "), e.g. " + answers.front().error);
+  }
+  return Status::Ok();
+}
+
+// Logs changes only: a stuck mount is reported once, not on every scrape.
+void DiskSpaceCollector::NoteStates(const std::vector<MountRow>& rows,
+                                    const std::vector<std::string>& errors) {
+  std::lock_guard lock(mu_);
+  std::map<std::string, std::string> states;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const MountRow& r = rows[i];
+    states[r.mount_point] = r.state;
+    const auto it = states_.find(r.mount_point);
+    const std::string before = it == states_.end() ? "ok" : it->second;
+    if (before == r.state) continue;
+    if (r.state == "stale") {
+      spdlog::warn("mount {} is stale: statvfs did not answer within the mount timeout",
+                   r.mount_point);
+    } else if (r.state == "error") {
+      spdlog::warn("mount {}: {}", r.mount_point, errors[i]);
+    } else if (r.state == "read-only" && it != states_.end()) {
+      spdlog::warn("mount {} is now read-only", r.mount_point);
+    } else if (before == "stale" || before == "error") {
+      spdlog::info("mount {} answers statvfs again", r.mount_point);
+    }
+  }
+  states_ = std::move(states);
+  last_rows_ = rows;
+}
+
+void DiskSpaceCollector::AppendStatus(std::vector<StatusTable>& tables) const {
+  StatusTable t{"Mounts", {"mount point", "device", "type", "state"}, {}};
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& r : last_rows_) t.rows.push_back({r.mount_point, r.device, r.fstype, r.state});
+  }
+  tables.push_back(std::move(t));
+}
+
+}  // namespace vms
