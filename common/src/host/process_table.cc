@@ -27,11 +27,17 @@ bool IsPid(const char* name) {
   return true;
 }
 
-std::string ReadLink(const std::string& path) {
+// The exe link target. A binary replaced by a package upgrade while the
+// process runs reads "/usr/bin/ffmpeg (deleted)"; the suffix is dropped so
+// an `exe` pattern still matches until the service is restarted.
+std::string ReadExe(const std::string& path) {
   char buf[4096];
   const ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
   if (n <= 0) return {};
-  return std::string(buf, static_cast<std::size_t>(n));
+  std::string_view target(buf, static_cast<std::size_t>(n));
+  constexpr std::string_view kDeleted = " (deleted)";
+  if (target.ends_with(kDeleted)) target.remove_suffix(kDeleted.size());
+  return std::string(target);
 }
 
 std::optional<std::uint64_t> CountEntries(const std::string& dir_path) {
@@ -124,7 +130,7 @@ Result<ProcessTable> ProcessTable::Read(const std::string& procfs_root, ProcessF
     p.start_time_seconds =
         static_cast<double>(*boot_time) + static_cast<double>(stat->start_time_ticks) / hz;
     p.threads = stat->num_threads;
-    if (fields.exe) p.exe = ReadLink(pid_dir + "/exe");
+    if (fields.exe) p.exe = ReadExe(pid_dir + "/exe");
     if (fields.cmdline) {
       if (auto raw = ReadFile(pid_dir + "/cmdline")) p.cmdline = JoinCmdline(*raw);
     }

@@ -95,6 +95,13 @@ TEST(ProcessGroupCollectorTest, AllGivenPatternsMustMatch) {
   EXPECT_EQ(s.Value("service_process_open_fds", "by_output_dir"), 5);
 }
 
+TEST(ProcessGroupCollectorTest, ExePatternStillMatchesABinaryUpgradedUnderARunningProcess) {
+  ProcessGroupCollector collector(FixtureProc());
+  collector.Configure({Group("mediamtx", "", "^/usr/local/bin/mediamtx$")});
+  Scraped s(collector);
+  EXPECT_EQ(s.Value("service_process_up", "mediamtx"), 1);
+}
+
 TEST(ProcessGroupCollectorTest, ZombieCountsForCpuButNotForUpOrThreads) {
   ProcessGroupCollector collector(FixtureProc());
   collector.Configure({Group("ffmpeg", "^ffmpeg$")});  // 2201 live, 2202 zombie

@@ -72,6 +72,11 @@ TEST(ProcessTableTest, ReadsExeAndCmdlineWhenAsked) {
   EXPECT_THAT(ffmpeg->cmdline, HasSubstr(" /var/lib/vms/recordings/cam1/%Y%m%d-%H%M%S.ts"));
   EXPECT_EQ(ffmpeg->cmdline.back(), 's');  // trailing NUL dropped
 
+  // mediamtx was upgraded on disk while it runs.
+  const ProcessRecord* upgraded = FindPid(*table, 3301);
+  ASSERT_NE(upgraded, nullptr);
+  EXPECT_EQ(upgraded->exe, "/usr/local/bin/mediamtx");
+
   // Kernel threads and zombies have neither.
   for (int pid : {2, 2202}) {
     const ProcessRecord* p = FindPid(*table, pid);

@@ -18,7 +18,9 @@ struct ProcessRecord {
   std::uint64_t start_time_ticks = 0;  // since boot, from stat
   char state = '?';                    // Z (zombie) and X (dead) are not running
   std::string comm;                    // from stat: the same string as /proc/PID/comm
-  std::string exe;                // /proc/PID/exe target; empty when not read, unreadable or gone
+  // The /proc/PID/exe target without " (deleted)"; empty when not read,
+  // unreadable or gone.
+  std::string exe;
   std::string cmdline;            // arguments joined by single spaces; empty when not read
   double cpu_seconds = 0;         // utime + stime
   double start_time_seconds = 0;  // since the epoch
