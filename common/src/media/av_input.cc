@@ -48,15 +48,18 @@ int ByteSource::Read(void* opaque, std::uint8_t* buf, int size) {
   auto* self = static_cast<ByteSource*>(opaque);
   const std::uint64_t total = self->size();
   if (self->position_ >= total || size <= 0) return AVERROR_EOF;
-  std::uint64_t want = std::min<std::uint64_t>(static_cast<std::uint64_t>(size),
-                                               total - self->position_);
-  if (self->position_ < self->memory_.size()) {
-    want = std::min<std::uint64_t>(want, self->memory_.size() - self->position_);
-    std::memcpy(buf, self->memory_.data() + self->position_, want);
+  std::uint64_t want =
+      std::min<std::uint64_t>(static_cast<std::uint64_t>(size), total - self->position_);
+  if (self->position_ < self->in_memory()) {
+    const bool in_prefix = self->position_ < self->prefix_.size();
+    const std::string_view part = in_prefix ? self->prefix_ : self->memory_;
+    const std::uint64_t at = in_prefix ? self->position_ : self->position_ - self->prefix_.size();
+    want = std::min<std::uint64_t>(want, part.size() - at);
+    std::memcpy(buf, part.data() + at, want);
     self->position_ += want;
     return static_cast<int>(want);
   }
-  const std::uint64_t at = self->file_begin_ + (self->position_ - self->memory_.size());
+  const std::uint64_t at = self->file_begin_ + (self->position_ - self->in_memory());
   ssize_t n;
   do {
     n = pread(self->fd_, buf, want, static_cast<off_t>(at));

@@ -34,26 +34,33 @@ struct IoContextFreer {
 };
 using IoContextPtr = std::unique_ptr<AVIOContext, IoContextFreer>;
 
-// What the demuxer reads: `memory` first, then bytes [file_begin, file_end)
-// of the open file `fd` (when fd >= 0). Seekable, so containers that jump
-// (MP4's moov at the end) work; counts the bytes taken from the file so the
-// analyzer can prove it reads each byte once.
+// What the demuxer reads: `prefix`, then `memory`, then bytes
+// [file_begin, file_end) of the open file `fd` (when fd >= 0): a segment
+// behind the PAT/PMT or the fMP4 init segment it needs, without copying. Seekable, so containers
+// that jump (MP4's moov at the end) work; counts the bytes taken from the file so the analyzer can
+// prove it reads each byte once.
 class ByteSource {
  public:
-  ByteSource(std::string_view memory, int fd = -1, std::uint64_t file_begin = 0,
-             std::uint64_t file_end = 0)
-      : memory_(memory), fd_(fd), file_begin_(file_begin), file_end_(fd >= 0 ? file_end : 0) {}
+  ByteSource(std::string_view prefix, std::string_view memory, int fd = -1,
+             std::uint64_t file_begin = 0, std::uint64_t file_end = 0)
+      : prefix_(prefix),
+        memory_(memory),
+        fd_(fd),
+        file_begin_(file_begin),
+        file_end_(fd >= 0 ? file_end : file_begin) {}
 
-  std::uint64_t size() const { return memory_.size() + (file_end_ - file_begin_); }
+  std::uint64_t size() const { return in_memory() + (file_end_ - file_begin_); }
   std::uint64_t file_bytes_read() const { return file_bytes_read_; }
 
   // An AVIOContext over this source; the source must outlive it.
   Result<IoContextPtr> OpenIo();
 
  private:
+  std::uint64_t in_memory() const { return prefix_.size() + memory_.size(); }
   static int Read(void* opaque, std::uint8_t* buf, int size);
   static std::int64_t Seek(void* opaque, std::int64_t offset, int whence);
 
+  std::string_view prefix_;
   std::string_view memory_;
   int fd_;
   std::uint64_t file_begin_;

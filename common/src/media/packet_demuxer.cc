@@ -20,8 +20,8 @@ DemuxOutcome DemuxPackets(ByteSource& source, const char* format_name, const std
   if (format_name != nullptr) {
     format = av_find_input_format(format_name);
     if (format == nullptr) {
-      outcome.status = Status::Error("demuxing " + what + ": libavformat has no " +
-                                     format_name + " demuxer");
+      outcome.status =
+          Status::Error("demuxing " + what + ": libavformat has no " + format_name + " demuxer");
       return outcome;
     }
   }

@@ -23,8 +23,8 @@ struct DemuxedPacket {
 };
 
 struct DemuxOutcome {
-  bool opened = false;   // false: the container could not be opened at all
-  Status status;         // what went wrong, if anything, naming `what`
+  bool opened = false;  // false: the container could not be opened at all
+  Status status;        // what went wrong, if anything, naming `what`
 };
 
 // `format_name` forces a demuxer ("mpegts": a window of a growing file has no

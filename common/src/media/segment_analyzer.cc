@@ -27,8 +27,7 @@ using internal::SegmentFile;
 constexpr std::size_t kMaxCarryBytes = 4u << 20;
 
 double NowSeconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 bool EndsWith(const std::string& s, std::string_view suffix) {
@@ -52,8 +51,8 @@ struct Fd {
 };
 
 // Appends up to `count` bytes of `path` from `offset` to `out`.
-Result<std::uint64_t> ReadRange(const std::string& path, std::uint64_t offset,
-                                std::uint64_t count, std::string* out) {
+Result<std::uint64_t> ReadRange(const std::string& path, std::uint64_t offset, std::uint64_t count,
+                                std::string* out) {
   Fd file(path);
   if (file.fd < 0) return Status::Error("opening segment " + path + ": " + std::strerror(errno));
   const std::size_t old_size = out->size();
@@ -65,8 +64,8 @@ Result<std::uint64_t> ReadRange(const std::string& path, std::uint64_t offset,
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       out->resize(old_size + done);
-      return Status::Error("reading segment " + path + " at byte " +
-                           std::to_string(offset + done) + ": " + std::strerror(errno));
+      return Status::Error("reading segment " + path + " at byte " + std::to_string(offset + done) +
+                           ": " + std::strerror(errno));
     }
     if (n == 0) break;  // shrank since it was listed
     done += static_cast<std::uint64_t>(n);
@@ -81,7 +80,7 @@ struct SegmentAnalyzer::FileState {
   dev_t device = 0;
   ino_t inode = 0;
   bool is_ts = false;
-  bool done = false;  // completed, unreadable, or left to history on the first pass
+  bool done = false;         // completed, unreadable, or left to history on the first pass
   std::uint64_t offset = 0;  // TS: next byte to read from disk
   std::string carry;         // TS: bytes read but not demuxed yet (a split PES)
   TsProgramTables tables;
@@ -222,18 +221,17 @@ void SegmentAnalyzer::AnalyzeTs(const SegmentFile& file, FileState& state, bool 
   if (cut > 0) {
     if (!state.tables.complete()) CaptureProgramTables(window.substr(0, cut), &state.tables);
     // A demuxer resumed mid-file knows no streams until the next PAT/PMT.
-    std::string input = state.demuxed_before ? state.tables.Prefix() : std::string();
-    input.append(window.substr(0, cut));
+    const std::string prefix = state.demuxed_before ? state.tables.Prefix() : std::string();
     const std::uint64_t first_byte = state.offset - window.size();
     const std::string what =
         file.path + " bytes " + std::to_string(first_byte) + "-" + std::to_string(first_byte + cut);
-    internal::ByteSource source(input);
+    internal::ByteSource source(prefix, window.substr(0, cut));
     if (state.timing) state.timing->ResetWindow();
-    auto outcome = internal::DemuxPackets(source, "mpegts", what, [&](const DemuxedPacket& p) {
-      OnPacket(state, p);
-    });
+    auto outcome = internal::DemuxPackets(source, "mpegts", what,
+                                          [&](const DemuxedPacket& p) { OnPacket(state, p); });
     if (!outcome.status.ok()) stats_.last_error = outcome.status.message();
-    state.carry.erase(0, cut);
+    // A fresh string: the window's capacity must not stay with every camera.
+    state.carry = state.carry.substr(cut);
     state.demuxed_before = true;
     AfterDemux(file, state);
   }
@@ -254,12 +252,11 @@ void SegmentAnalyzer::AnalyzeWhole(const SegmentFile& file, FileState& state,
       stats_.last_error = "opening segment " + file.path + ": " + std::strerror(errno);
     } else {
       const bool fragment = EndsWith(file.name, ".m4s");
-      internal::ByteSource source(fragment ? std::string_view(init) : std::string_view(),
-                                  fd.fd, 0, file.size);
+      internal::ByteSource source(fragment ? std::string_view(init) : std::string_view(), {}, fd.fd,
+                                  0, file.size);
       if (state.timing) state.timing->ResetWindow();
-      auto outcome = internal::DemuxPackets(source, nullptr, file.path, [&](const DemuxedPacket& p) {
-        OnPacket(state, p);
-      });
+      auto outcome = internal::DemuxPackets(source, nullptr, file.path,
+                                            [&](const DemuxedPacket& p) { OnPacket(state, p); });
       if (!outcome.status.ok()) stats_.last_error = outcome.status.message();
       stats_.bytes_read_total += source.file_bytes_read();
     }
@@ -295,15 +292,15 @@ void SegmentAnalyzer::AfterDemux(const SegmentFile& file, FileState& state) {
   if (timing.interval()) {
     stats_.frame_interval_seconds = state.Seconds(*timing.interval());
     if (timing.window_frames() >= 2) {
-      const double span = state.Seconds(
-          static_cast<double>(timing.window_last_pts() - timing.window_first_pts()) +
-          *timing.interval());
+      const double span =
+          state.Seconds(static_cast<double>(timing.window_last_pts() - timing.window_first_pts()) +
+                        *timing.interval());
       if (span > 0) stats_.fps = static_cast<double>(timing.window_frames()) / span;
     }
   }
   if (state.min_pts && state.max_pts) {
-    const double last_frame =
-        WallStart(file, state) + state.Seconds(static_cast<double>(*state.max_pts - *state.min_pts));
+    const double last_frame = WallStart(file, state) +
+                              state.Seconds(static_cast<double>(*state.max_pts - *state.min_pts));
     stats_.last_frame_timestamp_seconds =
         std::max(stats_.last_frame_timestamp_seconds.value_or(last_frame), last_frame);
   }
@@ -327,10 +324,11 @@ void SegmentAnalyzer::Complete(const SegmentFile& file, FileState& state) {
   ++stats_.segments_total;
   ++stats_.duration_count;
   stats_.duration_sum += duration;
-  const auto bucket = std::lower_bound(kSegmentDurationBounds.begin(),
-                                       kSegmentDurationBounds.end(), duration);
+  const auto bucket =
+      std::lower_bound(kSegmentDurationBounds.begin(), kSegmentDurationBounds.end(), duration);
   if (bucket != kSegmentDurationBounds.end()) {
-    ++stats_.duration_bucket_counts[static_cast<std::size_t>(bucket - kSegmentDurationBounds.begin())];
+    ++stats_.duration_bucket_counts[static_cast<std::size_t>(bucket -
+                                                             kSegmentDurationBounds.begin())];
   }
   if (previous_) {
     const double gap = start - previous_->wall_end;

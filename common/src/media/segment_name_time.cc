@@ -31,8 +31,8 @@ int Number(std::string_view s, std::size_t at, std::size_t len) {
 
 std::optional<double> ToEpoch(int year, int month, int day, int hour, int minute, int second,
                               bool utc) {
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
-      minute > 59 || second > 60) {
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
+      second > 60) {
     return std::nullopt;
   }
   std::tm tm{};
@@ -54,8 +54,7 @@ std::optional<double> ParseSegmentNameTime(std::string_view name, bool utc) {
   for (std::size_t i = 0; i < name.size(); ++i) {
     if (Matches(name, i, "dddddddd-dddddd")) {
       return ToEpoch(Number(name, i, 4), Number(name, i + 4, 2), Number(name, i + 6, 2),
-                     Number(name, i + 9, 2), Number(name, i + 11, 2), Number(name, i + 13, 2),
-                     utc);
+                     Number(name, i + 9, 2), Number(name, i + 11, 2), Number(name, i + 13, 2), utc);
     }
     if (Matches(name, i, "dddd-dd-dd_dd-dd-dd")) {
       return ToEpoch(Number(name, i, 4), Number(name, i + 5, 2), Number(name, i + 8, 2),

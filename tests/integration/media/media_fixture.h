@@ -76,9 +76,8 @@ inline void AgeFile(const std::string& path, double seconds_ago) {
   const double t = static_cast<double>(now.tv_sec) + now.tv_usec * 1e-6 - seconds_ago;
   struct timeval times[2];
   times[0].tv_sec = times[1].tv_sec = static_cast<time_t>(t);
-  times[0].tv_usec = times[1].tv_usec = static_cast<suseconds_t>((t - static_cast<double>(
-                                                                       static_cast<time_t>(t))) *
-                                                                  1e6);
+  times[0].tv_usec = times[1].tv_usec =
+      static_cast<suseconds_t>((t - static_cast<double>(static_cast<time_t>(t))) * 1e6);
   ASSERT_EQ(utimes(path.c_str(), times), 0) << path;
 }
 

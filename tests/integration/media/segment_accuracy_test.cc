@@ -27,8 +27,8 @@ constexpr double kNameEpoch = 1704164640;
 SegmentAnalyzerOptions ClosedSegments(const std::string& dir) {
   SegmentAnalyzerOptions options;
   options.directory = dir;
-  options.close_after = 0s;           // every segment on disk is finished
-  options.backlog_segments = 1000;    // and all of them are analysed
+  options.close_after = 0s;         // every segment on disk is finished
+  options.backlog_segments = 1000;  // and all of them are analysed
   options.name_time_utc = true;
   return options;
 }
@@ -45,8 +45,7 @@ struct ClipCase {
   const char* extension;
 };
 
-class SegmentAccuracyTest : public MediaDirTest,
-                            public ::testing::WithParamInterface<ClipCase> {};
+class SegmentAccuracyTest : public MediaDirTest, public ::testing::WithParamInterface<ClipCase> {};
 
 TEST_P(SegmentAccuracyTest, FramesFpsAndBytesMatchGroundTruth) {
   const auto [fps, extension] = GetParam();
@@ -92,8 +91,7 @@ INSTANTIATE_TEST_SUITE_P(Clips, SegmentAccuracyTest,
                                   std::to_string(info.param.fps) + "fps";
                          });
 
-class DroppedFramesTest : public MediaDirTest,
-                          public ::testing::WithParamInterface<const char*> {};
+class DroppedFramesTest : public MediaDirTest, public ::testing::WithParamInterface<const char*> {};
 
 TEST_P(DroppedFramesTest, EveryTenthFrameMissingIsCountedExactly) {
   constexpr int kFps = 25;
@@ -155,7 +153,8 @@ TEST_F(MediaDirTest, ContinuousTimelineWithoutNameTimestampsHasNoGap) {
   // only a sequence number.
   ASSERT_TRUE(test::Ffmpeg(
       "-f lavfi -i testsrc=size=320x240:rate=25 -t 6 -c:v libx264 -preset superfast -g 25 "
-      "-f segment -segment_time 2 " + test::Quote(dir_ + "/seg_%03d.ts")));
+      "-f segment -segment_time 2 " +
+      test::Quote(dir_ + "/seg_%03d.ts")));
   SegmentAnalyzer analyzer(ClosedSegments(dir_));
   const SegmentStats& stats = analyzer.Pass();
   EXPECT_EQ(stats.segments_total, 3u);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -112,7 +113,7 @@ TEST_F(SegmentRobustnessTest, ByteBudgetSpreadsWorkOverPasses) {
   int passes = 0;
   while (analyzer.Pass().segments_total == 0 && passes < 1000) {
     ++passes;
-    EXPECT_LE(analyzer.stats().bytes_read_total, (passes) * options.max_bytes_per_pass);
+    EXPECT_LE(analyzer.stats().bytes_read_total, (passes)*options.max_bytes_per_pass);
   }
   EXPECT_GE(passes, static_cast<int>(size / options.max_bytes_per_pass));
   EXPECT_EQ(analyzer.stats().frames_total, truth.video_packets);
@@ -162,6 +163,53 @@ TEST_F(SegmentRobustnessTest, DamagedFilesAreCountedAndSkipped) {
   const std::uint64_t read = stats.bytes_read_total;
   EXPECT_EQ(analyzer.Pass().bytes_read_total, read);
   EXPECT_EQ(analyzer.stats().segments_unreadable_total, 4u);
+}
+
+TEST_F(SegmentRobustnessTest, CorruptPacketsAreCountedLikeTheDemuxerFlagsThem) {
+  const std::string clip = source_dir_ + "/clip.ts";
+  ASSERT_TRUE(MakeClip(clip, kFps, 4));
+  const std::string data = ReadAll(clip);
+  // Lose three continuation packets of the video PID (ffmpeg's 0x100) far
+  // apart: three PES packets arrive with a continuity counter gap.
+  std::string damaged;
+  int lost = 0;
+  std::size_t next_loss = data.size() / 4;
+  for (std::size_t at = 0; at + 188 <= data.size(); at += 188) {
+    const auto b1 = static_cast<unsigned char>(data[at + 1]);
+    const int pid = ((b1 & 0x1F) << 8) | static_cast<unsigned char>(data[at + 2]);
+    if (lost < 3 && at >= next_loss && pid == 0x100 && !(b1 & 0x40)) {
+      ++lost;
+      next_loss += data.size() / 4;
+      continue;
+    }
+    damaged.append(data, at, 188);
+  }
+  ASSERT_EQ(lost, 3);
+  const std::string path = dir_ + "/cam_20240102-030400.ts";
+  WriteAll(path, damaged);
+  // Each damaged PES is one frame the demuxer flags corrupt (ffprobe logs
+  // "Packet corrupt" for each; its flags column does not show it).
+  const std::uint64_t expected_corrupt = 3;
+  SegmentAnalyzer analyzer(Options(0s));
+  const SegmentStats& stats = analyzer.Pass();
+  EXPECT_EQ(stats.corrupt_packets_total, expected_corrupt);
+  EXPECT_EQ(stats.frames_total, Probe(path).video_packets);
+  EXPECT_EQ(stats.segments_total, 1u);
+}
+
+TEST_F(SegmentRobustnessTest, FragmentedMp4SegmentsUseTheirInitSegment) {
+  ASSERT_TRUE(test::Ffmpeg(
+      "-f lavfi -i testsrc=size=320x240:rate=25 -t 6 -c:v libx264 -preset superfast -g 25 "
+      "-f hls -hls_segment_type fmp4 -hls_time 2 -hls_playlist_type vod "
+      "-hls_fmp4_init_filename init.mp4 " +
+      test::Quote(dir_ + "/index.m3u8")));
+  SegmentAnalyzer analyzer(Options(0s));
+  const SegmentStats& stats = analyzer.Pass();
+  EXPECT_EQ(stats.segments_total, 3u);
+  EXPECT_EQ(stats.segments_unreadable_total, 0u);
+  EXPECT_EQ(stats.frames_total, 150u);
+  EXPECT_EQ(stats.frames_dropped_total, 0u);
+  EXPECT_NEAR(stats.duration_sum, 6.0, 0.04);
 }
 
 TEST_F(SegmentRobustnessTest, RetentionNeverTakesCountsBack) {

@@ -56,7 +56,7 @@ class SegmentAnalysisWorker {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::map<std::string, std::shared_ptr<Camera>> cameras_;  // guarded by mu_
-  bool stopping_ = false;                                    // guarded by mu_
+  bool stopping_ = false;                                   // guarded by mu_
   std::thread thread_;
 };
 

@@ -18,7 +18,7 @@ struct DemuxedPacket;
 }  // namespace internal
 
 struct SegmentAnalyzerOptions {
-  std::string directory;       // the camera's recording directory (not recursive)
+  std::string directory;        // the camera's recording directory (not recursive)
   std::string file_glob = "*";  // fnmatch(3) on the file name, to share a directory
   std::vector<std::string> extensions = {".ts", ".mkv", ".mp4", ".m4s"};
   // The newest segment counts as closed once unmodified this long; any
@@ -101,7 +101,7 @@ class SegmentAnalyzer {
   SegmentStats stats_;
   bool first_pass_ = true;
   std::map<std::string, std::unique_ptr<FileState>> files_;  // by file name
-  std::unique_ptr<Previous> previous_;  // last completed readable segment
+  std::unique_ptr<Previous> previous_;                       // last completed readable segment
 };
 
 }  // namespace vms::media

@@ -12,8 +12,8 @@ namespace vms::media {
 // Upper bounds of recording_segment_duration_seconds: short or flapping
 // segments land in the low buckets, a recorder's normal segment length in one
 // bucket near its configured length.
-inline constexpr std::array<double, 12> kSegmentDurationBounds = {
-    1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600};
+inline constexpr std::array<double, 12> kSegmentDurationBounds = {1,  2,   5,   10,  15,   30,
+                                                                  60, 120, 300, 600, 1800, 3600};
 
 // Recording truth for one camera, measured from its segments on disk. Counters
 // only ever grow (a segment removed by retention does not take its frames
@@ -21,14 +21,14 @@ inline constexpr std::array<double, 12> kSegmentDurationBounds = {
 // an immutable snapshot after every analysis pass.
 struct SegmentStats {
   // --- Counters ---------------------------------------------------------
-  std::uint64_t frames_total = 0;           // video packets demuxed
-  std::uint64_t media_bytes_total = 0;      // sum of video + audio packet sizes
-  std::uint64_t frames_dropped_total = 0;   // missing frames from PTS gaps
-  std::uint64_t corrupt_packets_total = 0;  // video/audio packets flagged corrupt
-  std::uint64_t segments_total = 0;         // segments completed and readable
+  std::uint64_t frames_total = 0;               // video packets demuxed
+  std::uint64_t media_bytes_total = 0;          // sum of video + audio packet sizes
+  std::uint64_t frames_dropped_total = 0;       // missing frames from PTS gaps
+  std::uint64_t corrupt_packets_total = 0;      // video/audio packets flagged corrupt
+  std::uint64_t segments_total = 0;             // segments completed and readable
   std::uint64_t segments_unreadable_total = 0;  // zero-length, garbage, no video
-  double gap_seconds_total = 0;             // wall time missing between segments
-  std::uint64_t bytes_read_total = 0;       // bytes read from disk by the analyzer
+  double gap_seconds_total = 0;                 // wall time missing between segments
+  std::uint64_t bytes_read_total = 0;           // bytes read from disk by the analyzer
 
   // recording_segment_duration_seconds, per bucket (not cumulative).
   std::array<std::uint64_t, kSegmentDurationBounds.size()> duration_bucket_counts{};
@@ -40,8 +40,8 @@ struct SegmentStats {
   std::optional<double> fps;
   // Expected frame interval the drop detection uses, in seconds.
   std::optional<double> frame_interval_seconds;
-  std::uint64_t storage_bytes = 0;   // apparent size of the camera's segment files
-  std::uint64_t segment_files = 0;   // segment files present now
+  std::uint64_t storage_bytes = 0;  // apparent size of the camera's segment files
+  std::uint64_t segment_files = 0;  // segment files present now
   std::optional<double> oldest_segment_timestamp_seconds;  // wall start, Unix s
   std::optional<double> last_frame_timestamp_seconds;      // wall time, Unix s
 
