@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "recording_node/camera_config.h"
 #include "vms/app/run_exporter.h"
 #include "vms/cli/command_line.h"
 #include "vms/config/probe_defaults.h"
@@ -14,6 +15,8 @@ namespace vms::recording_node {
 struct Config {
   ProbeDefaults probes;
   HostConfig host;
+  std::vector<CameraConfig> cameras;  // empty: discovered from running recorders
+  RecordingsConfig recordings;
 };
 
 struct Role {

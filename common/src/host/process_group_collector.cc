@@ -8,60 +8,67 @@ ProcessGroupCollector::ProcessGroupCollector(std::string procfs_root, Options op
     : procfs_root_(std::move(procfs_root)), options_(std::move(options)) {}
 
 void ProcessGroupCollector::Configure(const std::vector<ProcessGroupConfig>& configs) {
-  std::vector<Group> groups;
-  ProcessFields fields;
-  std::set<std::string, std::less<>> keys;
-  groups.reserve(configs.size());
+  std::vector<std::string> keys;
+  std::vector<ProcessMatcher> matchers;
+  keys.reserve(configs.size());
+  matchers.reserve(configs.size());
   for (const auto& c : configs) {
-    Group& g = groups.emplace_back(Group{c.name, ProcessMatcher(c)});
-    fields.exe = fields.exe || g.matcher.needs().exe;
-    fields.cmdline = fields.cmdline || g.matcher.needs().cmdline;
-    keys.insert(c.name);
+    keys.push_back(c.name);
+    matchers.emplace_back(c);
   }
+  ProcessClassifier classifier(std::move(matchers));
   std::lock_guard lock(mu_);
-  groups_ = std::move(groups);
-  fields_ = fields;
-  tracker_.Retain(keys);
+  tracker_.Retain(std::set<std::string, std::less<>>(keys.begin(), keys.end()));
+  keys_ = std::move(keys);
+  classifier_ = std::move(classifier);
 }
 
 Status ProcessGroupCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out) {
   // One lock for the whole scrape: the tracker's state moves forward once
   // per snapshot, and concurrent scrapes must not interleave snapshots.
   std::lock_guard lock(mu_);
-  if (groups_.empty()) return Status::Ok();
-  auto table = ProcessTable::Read(procfs_root_, fields_);
+  if (keys_.empty()) return Status::Ok();
+  auto table = ProcessTable::Read(procfs_root_, classifier_.needs());
   if (!table) return Status::Error("reading processes: " + table.error());
 
-  std::vector<std::vector<const ProcessRecord*>> matched(groups_.size());
-  for (ProcessRecord& p : table->processes()) {
-    bool details_read = false;
-    for (std::size_t i = 0; i < groups_.size(); ++i) {
-      if (!groups_[i].matcher.Matches(p)) continue;
-      if (!details_read) {
-        table->ReadDetails(p);
-        details_read = true;
-      }
-      matched[i].push_back(&p);
+  std::vector<ProcessRecord>& processes = table->processes();
+  const auto matched = classifier_.Classify(processes);
+  // Details are costly (fd/ is listed): read once, and only for processes
+  // some group watches.
+  std::vector<bool> details_read(processes.size(), false);
+  for (const auto& group : matched) {
+    for (ProcessRecord* p : group) {
+      const auto index = static_cast<std::size_t>(p - processes.data());
+      if (details_read[index]) continue;
+      table->ReadDetails(*p);
+      details_read[index] = true;
     }
   }
-  for (std::size_t i = 0; i < groups_.size(); ++i) tracker_.Observe(groups_[i].key, matched[i]);
+  for (std::size_t i = 0; i < keys_.size(); ++i) tracker_.Observe(keys_[i], matched[i]);
   tracker_.Write(out, options_.names);
   return Status::Ok();
 }
 
+std::optional<ProcessGroupStats> ProcessGroupCollector::Stats(std::string_view key) const {
+  std::lock_guard lock(mu_);
+  const ProcessGroupStats* s = tracker_.Find(key);
+  if (s == nullptr) return std::nullopt;
+  return *s;
+}
+
 void ProcessGroupCollector::AppendStatus(std::vector<StatusTable>& tables) const {
   std::lock_guard lock(mu_);
-  if (groups_.empty()) return;
+  if (keys_.empty()) return;
   StatusTable& t = tables.emplace_back();
   t.title = "Processes";
   t.columns = {options_.names.label, "up", "processes", "restarts"};
-  for (const auto& g : groups_) {
-    const ProcessGroupStats* s = tracker_.Find(g.key);
+  for (const auto& key : keys_) {
+    const ProcessGroupStats* s = tracker_.Find(key);
     if (s == nullptr) {
-      t.rows.push_back({g.key, "not scraped yet", "", ""});
+      t.rows.push_back({key, "not scraped yet", "", ""});
       continue;
     }
-    t.rows.push_back({g.key, s->up ? "yes" : "no", std::to_string(s->processes),
+    t.rows.push_back({key, s->up ? "yes" : "no", std::to_string(s->processes),
                       std::to_string(s->restarts_total)});
   }
 }

@@ -1,20 +1,22 @@
 #pragma once
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "vms/host/host_config.h"
+#include "vms/host/process_classifier.h"
 #include "vms/host/process_group_tracker.h"
-#include "vms/host/process_matcher.h"
 #include "vms/metrics/collector.h"
 
 namespace vms {
 
 // <prefix>_{up,cpu_seconds_total,...}{<label>} for configured process
-// groups: reads <procfs> once per scrape, matches every group, and follows
-// each group with a ProcessGroupTracker (identity, restarts, monotonic CPU).
+// groups: reads <procfs> once per scrape, sorts processes into groups with a
+// ProcessClassifier, and follows each group with a ProcessGroupTracker
+// (identity, restarts, monotonic CPU).
 // Every configured group always has its series: up 0 when nothing runs,
 // counters keep their values.
 //
@@ -43,18 +45,16 @@ class ProcessGroupCollector : public Collector {
   // Throws std::regex_error (the config reader has already validated them).
   void Configure(const std::vector<ProcessGroupConfig>& groups);
 
- private:
-  struct Group {
-    std::string key;
-    ProcessMatcher matcher;
-  };
+  // The group's stats as of the last scrape; nullopt before one or when unknown.
+  std::optional<ProcessGroupStats> Stats(std::string_view key) const;
 
+ private:
   const std::string procfs_root_;
   const Options options_;
   mutable std::mutex mu_;
-  std::vector<Group> groups_;    // guarded by mu_
-  ProcessFields fields_;         // guarded by mu_: what the groups' patterns read
-  ProcessGroupTracker tracker_;  // guarded by mu_
+  std::vector<std::string> keys_;  // guarded by mu_
+  ProcessClassifier classifier_;   // guarded by mu_: parallel to keys_
+  ProcessGroupTracker tracker_;    // guarded by mu_
 };
 
 }  // namespace vms

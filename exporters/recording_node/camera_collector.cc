@@ -1,0 +1,199 @@
+#include "recording_node/camera_collector.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "vms/rtsp/rtsp_url.h"
+
+namespace vms::recording_node {
+namespace {
+
+struct View {
+  const Camera* camera;
+  std::shared_ptr<const RtspProbeResult> probe;
+  std::shared_ptr<const media::SegmentStats> segments;  // null without a recording dir
+};
+
+double UnixSeconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+std::string HostOf(const std::string& url) {
+  auto parsed = ParseRtspUrl(url);
+  return parsed ? parsed->host : "";
+}
+
+std::string Fixed(double v, int decimals) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+constexpr const char* kProbeNote = " Refreshed every probe_interval by a background RTSP probe.";
+constexpr const char* kSegmentNote =
+    " Measured from the recorded segments, refreshed every recordings.scan_interval.";
+
+template <typename Fn>
+void PerCamera(MetricWriter& out, const std::vector<View>& views, bool counter, const char* name,
+               const std::string& help, Fn value) {
+  auto family = counter ? out.Counter(name, help) : out.Gauge(name, help);
+  for (const View& v : views) {
+    if (auto x = value(v)) family.Add({{"camera_id", v.camera->config.id}}, *x);
+  }
+}
+
+}  // namespace
+
+Status CameraCollector::Collect(const ScrapeContext& ctx, MetricWriter& out) {
+  const auto cameras = fleet_->Cameras();
+  std::vector<View> views;
+  views.reserve(cameras->size());
+  for (const auto& c : *cameras) {
+    views.push_back({c.get(), c->probe->Latest(), c->segments ? c->segments->Read() : nullptr});
+    if (c->segments && !views.back().segments) {
+      // Watched but not analysed yet: its counters are known to be 0.
+      views.back().segments = std::make_shared<const media::SegmentStats>();
+    }
+  }
+  using Opt = std::optional<double>;
+
+  auto info = out.Gauge("camera_info",
+                        "Camera identity: 1, labelled with host, and the codec and size from the "
+                        "last successful DESCRIBE.");
+  for (const View& v : views) {
+    const std::string width = v.probe ? std::to_string(v.probe->width) : "0";
+    const std::string height = v.probe ? std::to_string(v.probe->height) : "0";
+    const std::string codec = v.probe && !v.probe->codec.empty() ? v.probe->codec : "unknown";
+    const std::string host = HostOf(v.camera->config.url);
+    info.Add({{"camera_id", v.camera->config.id}, {"host", host}, {"codec", codec},
+              {"width", width}, {"height", height}},
+             1);
+  }
+
+  PerCamera(out, views, false, "camera_connection_status",
+            std::string("1 if the last RTSP probe proved the stream (DESCRIBE 200 with a video "
+                        "track), else 0.") + kProbeNote,
+            [](const View& v) -> Opt {
+              if (!v.probe) return std::nullopt;
+              return v.probe->state == CameraState::kOk ? 1 : 0;
+            });
+  auto state = out.Gauge("camera_connection_state",
+                         std::string("How the last RTSP probe ended, one-hot over the states.") +
+                             kProbeNote);
+  for (const View& v : views) {
+    if (!v.probe) continue;
+    for (CameraState s : kAllCameraStates) {
+      state.Add({{"camera_id", v.camera->config.id}, {"state", CameraStateName(s)}},
+                v.probe->state == s ? 1 : 0);
+    }
+  }
+  PerCamera(out, views, false, "camera_rtsp_status_code",
+            std::string("RTSP status of the last probe's last response, 0 when none came.") +
+                kProbeNote,
+            [](const View& v) -> Opt {
+              return v.probe ? Opt(v.probe->rtsp_status) : std::nullopt;
+            });
+  PerCamera(out, views, false, "camera_probe_duration_seconds",
+            std::string("Round trip of the last RTSP probe.") + kProbeNote,
+            [](const View& v) -> Opt {
+              return v.probe ? Opt(v.probe->duration.count()) : std::nullopt;
+            });
+  PerCamera(out, views, false, "camera_probe_timestamp_seconds",
+            std::string("When the last RTSP probe finished, in Unix seconds.") + kProbeNote,
+            [](const View& v) -> Opt {
+              return v.probe ? Opt(UnixSeconds(v.probe->finished)) : std::nullopt;
+            });
+  PerCamera(out, views, true, "camera_probes_total", "RTSP probes made of the camera.",
+            [](const View& v) -> Opt {
+              return v.probe ? static_cast<double>(v.probe->probes_total) : 0.0;
+            });
+  PerCamera(out, views, true, "camera_probe_failures_total",
+            "RTSP probes that did not prove the stream.", [](const View& v) -> Opt {
+              return v.probe ? static_cast<double>(v.probe->failures_total) : 0.0;
+            });
+
+  // Recording truth, from the segments on disk.
+  auto seg = [](auto fn) {
+    return [fn](const View& v) -> Opt {
+      if (!v.segments) return std::nullopt;
+      return fn(*v.segments);
+    };
+  };
+  using S = media::SegmentStats;
+  PerCamera(out, views, false, "camera_fps",
+            std::string("Recorded frames per second over the last analysed window.") +
+                kSegmentNote,
+            seg([](const S& s) -> Opt { return s.fps; }));
+  PerCamera(out, views, true, "camera_frames_total", std::string("Video frames recorded.") + kSegmentNote,
+            seg([](const S& s) -> Opt { return static_cast<double>(s.frames_total); }));
+  PerCamera(out, views, true, "camera_bytes_total",
+            std::string("Media bytes recorded (video and audio packets); bitrate = rate x 8.") +
+                kSegmentNote,
+            seg([](const S& s) -> Opt { return static_cast<double>(s.media_bytes_total); }));
+  PerCamera(out, views, true, "camera_frames_dropped_total",
+            std::string("Frames missing from the recording, from timestamp gaps.") + kSegmentNote,
+            seg([](const S& s) -> Opt { return static_cast<double>(s.frames_dropped_total); }));
+  PerCamera(out, views, true, "camera_corrupt_frames_total",
+            std::string("Packets the demuxer flagged corrupt.") + kSegmentNote,
+            seg([](const S& s) -> Opt { return static_cast<double>(s.corrupt_packets_total); }));
+  PerCamera(out, views, false, "camera_last_frame_timestamp_seconds",
+            std::string("Wall-clock time of the newest recorded frame, in Unix seconds.") +
+                kSegmentNote,
+            seg([](const S& s) -> Opt { return s.last_frame_timestamp_seconds; }));
+  PerCamera(out, views, true, "recording_segments_total",
+            std::string("Segments completed.") + kSegmentNote,
+            seg([](const S& s) -> Opt { return static_cast<double>(s.segments_total); }));
+  PerCamera(out, views, true, "recording_segments_unreadable_total",
+            std::string("Segments that could not be read (zero-length, truncated, garbage).") +
+                kSegmentNote,
+            seg([](const S& s) -> Opt {
+              return static_cast<double>(s.segments_unreadable_total);
+            }));
+  PerCamera(out, views, true, "recording_gap_seconds_total",
+            std::string("Seconds of footage missing between consecutive segments.") + kSegmentNote,
+            seg([](const S& s) -> Opt { return s.gap_seconds_total; }));
+  PerCamera(out, views, false, "recording_storage_bytes",
+            std::string("Bytes of the camera's segments on disk.") + kSegmentNote,
+            seg([](const S& s) -> Opt { return static_cast<double>(s.storage_bytes); }));
+  PerCamera(out, views, false, "recording_oldest_segment_timestamp_seconds",
+            std::string("Start of the oldest segment on disk (retention depth), Unix seconds.") +
+                kSegmentNote,
+            seg([](const S& s) -> Opt { return s.oldest_segment_timestamp_seconds; }));
+  auto durations = out.Histogram(
+      "recording_segment_duration_seconds",
+      std::string("Duration of completed segments; short or flapping segments show in the low "
+                  "buckets.") + kSegmentNote);
+  for (const View& v : views) {
+    if (v.segments) {
+      durations.AddHistogram({{"camera_id", v.camera->config.id}},
+                             v.segments->DurationHistogram());
+    }
+  }
+
+  return fleet_->recorders().Collect(ctx, out);
+}
+
+void CameraCollector::AppendStatus(std::vector<StatusTable>& tables) const {
+  StatusTable& t = tables.emplace_back();
+  t.title = "Cameras";
+  t.columns = {"camera", "url", "state", "fps", "last frame age", "recorder", "note"};
+  const double now = UnixSeconds(std::chrono::system_clock::now());
+  for (const auto& c : *fleet_->Cameras()) {
+    const auto probe = c->probe->Latest();
+    const auto seg = c->segments ? c->segments->Read() : nullptr;
+    const auto recorder = fleet_->recorders().Stats(c->config.id);
+    std::string age = "-";
+    if (seg && seg->last_frame_timestamp_seconds) {
+      age = Fixed(now - *seg->last_frame_timestamp_seconds, 1) + " s";
+    }
+    t.rows.push_back({c->config.id + (c->config.discovered ? " (discovered)" : ""),
+                      c->redacted_url,
+                      probe ? std::string(CameraStateName(probe->state)) : "not probed yet",
+                      seg && seg->fps ? Fixed(*seg->fps, 2) : "-", age,
+                      recorder ? (recorder->up ? "up" : "down") : "-",
+                      probe ? probe->error : ""});
+  }
+}
+
+}  // namespace vms::recording_node

@@ -1,0 +1,181 @@
+#include "recording_node/camera_fleet.h"
+
+#include <spdlog/spdlog.h>
+
+#include "vms/host/process_table.h"
+#include "vms/rtsp/rtsp_url.h"
+
+namespace vms::recording_node {
+namespace {
+
+constexpr auto kDiscoveryInterval = std::chrono::seconds(15);
+
+// Recorders are ffmpeg processes unless the camera names its own rule.
+ProcessGroupConfig RecorderGroup(const CameraConfig& c) {
+  ProcessGroupConfig g;
+  g.name = c.id;
+  if (c.recorder_match.empty()) g.comm = "^ffmpeg$";
+  g.cmdline = RecorderPattern(c);
+  return g;
+}
+
+std::vector<std::string> SplitArgs(const std::string& cmdline) {
+  std::vector<std::string> args;
+  std::size_t pos = 0;
+  while (pos < cmdline.size()) {
+    const auto end = cmdline.find(' ', pos);
+    const auto stop = end == std::string::npos ? cmdline.size() : end;
+    if (stop > pos) args.push_back(cmdline.substr(pos, stop - pos));
+    pos = stop + 1;
+  }
+  return args;
+}
+
+}  // namespace
+
+CameraFleet::CameraFleet(boost::asio::io_context& io, std::string procfs_root)
+    : io_(io), procfs_root_(procfs_root),
+      recorders_(std::move(procfs_root), {"recorders", {"ffmpeg_process", "camera_id"}}),
+      discovery_timer_(io) {}
+
+CameraFleet::~CameraFleet() {
+  discovery_timer_.cancel();
+  if (scheduler_) scheduler_->Stop();
+  if (worker_) worker_->Stop();
+}
+
+void CameraFleet::Apply(const FleetSettings& settings) {
+  if (!worker_) {
+    worker_ = std::make_unique<media::SegmentAnalysisWorker>(settings.recordings.scan_interval);
+    worker_->Start();
+    recordings_ = settings.recordings;
+  } else if (settings.recordings.scan_interval != recordings_.scan_interval) {
+    spdlog::warn("recordings.scan_interval changes take effect after a restart");
+  }
+  if (!scheduler_ || settings.probe_concurrency != probe_concurrency_) {
+    // A new limit needs a new scheduler; every probe is re-added below.
+    if (scheduler_) scheduler_->Stop();
+    scheduler_ = std::make_unique<ProbeScheduler>(io_, settings.probe_concurrency);
+    probe_concurrency_ = settings.probe_concurrency;
+    for (auto& [id, entry] : entries_) {
+      const auto& c = entry.camera->config;
+      entry.probe_id = scheduler_->Add(entry.camera->probe, {c.probe_interval, c.probe_timeout});
+    }
+  }
+  discovering_ = settings.cameras.empty();
+  if (discovering_) {
+    // Keep cameras found earlier; drop configured ones that the config no
+    // longer lists.
+    std::vector<CameraConfig> kept;
+    for (const auto& [id, entry] : entries_) {
+      if (entry.camera->config.discovered) kept.push_back(entry.camera->config);
+    }
+    SetCameras(kept);
+    Discover();
+  } else {
+    discovery_timer_.cancel();
+    SetCameras(settings.cameras);
+  }
+}
+
+void CameraFleet::SetCameras(const std::vector<CameraConfig>& configs) {
+  std::map<std::string, Entry> next;
+  for (const CameraConfig& c : configs) {
+    auto old = entries_.find(c.id);
+    if (old != entries_.end() && old->second.camera->config == c) {
+      next.emplace(c.id, std::move(old->second));  // unchanged: keeps its counters
+      entries_.erase(old);
+      continue;
+    }
+    auto camera = std::make_shared<Camera>();
+    camera->config = c;
+    camera->redacted_url = RedactUrl(c.url);
+    if (old != entries_.end() && old->second.camera->config.url == c.url) {
+      // Same camera, other settings: the probe (its counters and any
+      // lockout) carries over; new credentials lift a lockout.
+      camera->probe = old->second.camera->probe;
+      camera->probe->SetCredentials(c.username, c.password);
+      scheduler_->Remove(old->second.probe_id);
+      entries_.erase(old);
+    } else {
+      camera->probe = std::make_shared<RtspProbe>(
+          io_, RtspProbeConfig{.camera_id = c.id, .url = c.url, .user = c.username,
+                               .password = c.password});
+    }
+    if (!c.recording_dir.empty()) {
+      media::SegmentAnalyzerOptions options;
+      options.directory = c.recording_dir;
+      camera->segments = worker_->Watch(c.id, options);
+    } else {
+      worker_->Unwatch(c.id);
+    }
+    const auto probe_id = scheduler_->Add(camera->probe, {c.probe_interval, c.probe_timeout});
+    next.emplace(c.id, Entry{std::move(camera), probe_id});
+    spdlog::info("watching camera {} at {}", c.id, RedactUrl(c.url));
+  }
+  for (auto& [id, entry] : entries_) {  // what the new list no longer has
+    scheduler_->Remove(entry.probe_id);
+    worker_->Unwatch(id);
+    spdlog::info("no longer watching camera {}", id);
+  }
+  entries_ = std::move(next);
+
+  std::vector<ProcessGroupConfig> groups;
+  for (const auto& [id, entry] : entries_) groups.push_back(RecorderGroup(entry.camera->config));
+  recorders_.Configure(groups);
+  Publish();
+}
+
+void CameraFleet::Discover() {
+  if (!discovering_) return;
+  auto table = ProcessTable::Read(procfs_root_, {.exe = false, .cmdline = true});
+  if (!table) {
+    spdlog::warn("camera discovery: {}", table.error());
+  } else {
+    std::vector<CameraConfig> configs;
+    for (const auto& [id, entry] : entries_) configs.push_back(entry.camera->config);
+    bool added = false;
+    for (const ProcessRecord& p : table->processes()) {
+      if (p.comm != "ffmpeg" || !p.running()) continue;
+      auto found = DiscoverFromCommandLine(SplitArgs(p.cmdline));
+      if (!found || entries_.contains(found->id)) continue;
+      if (std::any_of(configs.begin(), configs.end(),
+                      [&](const CameraConfig& c) { return c.id == found->id; })) {
+        continue;
+      }
+      const UrlCredentials split = SplitCredentials(found->url);
+      CameraConfig c;
+      c.id = found->id;
+      c.url = split.url;
+      c.username = split.username;
+      c.password = split.password;
+      c.recording_dir = found->recording_dir;
+      c.discovered = true;
+      configs.push_back(std::move(c));
+      added = true;
+    }
+    if (added) SetCameras(configs);
+  }
+  ScheduleDiscovery();
+}
+
+void CameraFleet::ScheduleDiscovery() {
+  discovery_timer_.expires_after(kDiscoveryInterval);
+  discovery_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) Discover();
+  });
+}
+
+void CameraFleet::Publish() {
+  auto list = std::make_shared<CameraList>();
+  for (const auto& [id, entry] : entries_) list->push_back(entry.camera);
+  std::lock_guard lock(mu_);
+  published_ = std::move(list);
+}
+
+std::shared_ptr<const CameraList> CameraFleet::Cameras() const {
+  std::lock_guard lock(mu_);
+  return published_ ? published_ : std::make_shared<const CameraList>();
+}
+
+}  // namespace vms::recording_node

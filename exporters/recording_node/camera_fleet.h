@@ -1,0 +1,81 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "recording_node/camera_config.h"
+#include "vms/host/process_group_collector.h"
+#include "vms/media/segment_analysis_worker.h"
+#include "vms/probe/probe_scheduler.h"
+#include "vms/rtsp/rtsp_probe.h"
+
+namespace vms::recording_node {
+
+// One camera as the collectors see it. Immutable once published; a config
+// change that alters a camera publishes a new one.
+struct Camera {
+  CameraConfig config;
+  std::string redacted_url;  // safe for the landing page
+  std::shared_ptr<RtspProbe> probe;
+  std::shared_ptr<const media::SegmentStatsSnapshot> segments;  // null without recording_dir
+};
+using CameraList = std::vector<std::shared_ptr<const Camera>>;
+
+struct FleetSettings {
+  std::vector<CameraConfig> cameras;  // empty: discover from running recorders
+  RecordingsConfig recordings;
+  int probe_concurrency = 8;
+};
+
+// The node's cameras and everything that watches them: an RTSP probe each on
+// the shared ProbeScheduler, a segment analysis on the worker thread, a
+// recorder process group. Apply() and discovery run on the io_context's
+// thread; Cameras() may be read from any thread.
+//
+// Zero-config: with no cameras configured, running ffmpeg recorders are
+// scanned every `kDiscoveryInterval` and each one's camera is added. A
+// discovered camera stays when its recorder dies (ffmpeg_process_up 0 is
+// the point) until the exporter restarts or a config lists cameras.
+class CameraFleet {
+ public:
+  CameraFleet(boost::asio::io_context& io, std::string procfs_root);
+  ~CameraFleet();
+
+  void Apply(const FleetSettings& settings);
+  std::shared_ptr<const CameraList> Cameras() const;
+  ProcessGroupCollector& recorders() { return recorders_; }
+  const ProcessGroupCollector& recorders() const { return recorders_; }
+
+ private:
+  struct Entry {
+    std::shared_ptr<const Camera> camera;
+    ProbeScheduler::Id probe_id = 0;
+  };
+  void SetCameras(const std::vector<CameraConfig>& configs);
+  void Discover();
+  void ScheduleDiscovery();
+  void Publish();
+
+  boost::asio::io_context& io_;
+  const std::string procfs_root_;
+  std::unique_ptr<ProbeScheduler> scheduler_;
+  int probe_concurrency_ = 0;
+  // Created at the first Apply with recordings.scan_interval.
+  std::unique_ptr<media::SegmentAnalysisWorker> worker_;
+  ProcessGroupCollector recorders_;
+  std::map<std::string, Entry> entries_;  // by camera_id; io thread only
+  bool discovering_ = false;
+  boost::asio::steady_timer discovery_timer_;
+  RecordingsConfig recordings_;
+
+  mutable std::mutex mu_;
+  std::shared_ptr<const CameraList> published_;  // guarded by mu_
+};
+
+}  // namespace vms::recording_node
