@@ -19,7 +19,11 @@ struct BioDeleter {
 struct X509Deleter {
   void operator()(X509* cert) const { X509_free(cert); }
 };
+struct KeyDeleter {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
 using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+using KeyPtr = std::unique_ptr<EVP_PKEY, KeyDeleter>;
 using X509Ptr = std::unique_ptr<X509, X509Deleter>;
 
 // The most recent OpenSSL error as text, clearing the queue so that it does
@@ -28,6 +32,7 @@ std::string OpenSslError() {
   const unsigned long code = ERR_peek_last_error();
   ERR_clear_error();
   if (code == 0) return "unknown OpenSSL error";
+  if (const char* reason = ERR_reason_error_string(code)) return reason;
   std::array<char, 256> text{};
   ERR_error_string_n(code, text.data(), text.size());
   return text.data();
@@ -146,11 +151,20 @@ Result<std::shared_ptr<ssl::context>> BuildTlsContext(const TlsSettings& setting
   boost::system::error_code ec;
   ctx->use_certificate_chain(boost::asio::buffer(files.cert_pem), ec);
   if (ec) return Status::Error(cert_what + ": not a PEM certificate: " + ec.message());
-  ctx->use_private_key(boost::asio::buffer(files.key_pem), ssl::context::pem, ec);
-  if (ec) return Status::Error(key_what + ": not a PEM private key: " + ec.message());
-  if (SSL_CTX_check_private_key(native) != 1) {
-    return Status::Error(key_what + ": does not match the certificate in " + settings.cert_file +
-                         " (" + OpenSslError() + ")");
+  // Parsed here rather than by SSL_CTX_use_PrivateKey so that a key of the
+  // wrong pair is reported as that, not as an unreadable key.
+  if (files.key_pem.find("ENCRYPTED") != std::string::npos) {
+    return Status::Error(key_what + ": is encrypted; the key must be unencrypted");
+  }
+  BioPtr key_bio = MemoryBio(files.key_pem);
+  KeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, NoPassphrase, nullptr));
+  if (!key) return Status::Error(key_what + ": not a PEM private key: " + OpenSslError());
+  if (X509_check_private_key(SSL_CTX_get0_certificate(native), key.get()) != 1) {
+    ERR_clear_error();
+    return Status::Error(key_what + ": does not match the certificate in " + settings.cert_file);
+  }
+  if (SSL_CTX_use_PrivateKey(native, key.get()) != 1) {
+    return Status::Error(key_what + ": " + OpenSslError());
   }
 
   if (!settings.client_ca_file.empty()) {
