@@ -30,7 +30,7 @@ am_config="$root/prometheus/alertmanager/alertmanager.yml"
 scrape_interval=15s
 eval_interval=15s
 probe_interval=10s
-probe_timeout=5s
+probe_timeout=""
 scan_interval=5s
 segment_time=10
 exporter_port=19090
@@ -60,7 +60,7 @@ Usage: deploy/local-stack.sh [options]
   --scrape-interval D       Prometheus scrape interval (default $scrape_interval)
   --eval-interval D         rule evaluation interval (default $eval_interval)
   --probe-interval D        camera probe interval (default $probe_interval)
-  --probe-timeout D         camera probe timeout (default $probe_timeout)
+  --probe-timeout D         camera probe timeout (default 5s, half the interval below 10s)
   --scan-interval D         recordings scan interval (default $scan_interval)
   --segment-time S          ffmpeg segment length in seconds (default $segment_time)
   --camera-size WxH         simulated picture size (default $camera_size)
@@ -115,6 +115,12 @@ done
 [[ -d "$rules_dir" ]] || { echo "local-stack: no rules dir $rules_dir" >&2; exit 2; }
 [[ -f "$am_config" ]] || { echo "local-stack: no Alertmanager config $am_config" >&2; exit 2; }
 rules_dir=$(cd "$rules_dir" && pwd)
+if [[ -z "$probe_timeout" ]]; then  # the exporter wants timeout <= interval
+  probe_timeout=5s
+  if [[ "$probe_interval" =~ ^([0-9]+)s$ ]] && ((BASH_REMATCH[1] < 10)); then
+    probe_timeout=$(( BASH_REMATCH[1] > 1 ? BASH_REMATCH[1] / 2 : 1 ))s
+  fi
+fi
 am_config=$(cd "$(dirname "$am_config")" && pwd)/$(basename "$am_config")
 
 log() { echo "local-stack: $*" >&2; }

@@ -110,7 +110,7 @@ want = {"alertname": "CameraOffline", "camera_id": victim, "severity": "critical
         "site": "local", "node": "127.0.0.1"}
 for line in open(path):
     n = json.loads(line)
-    if n.get("status") != status:
+    if n.get("status") != status or n.get("receiver") != "pager":
         continue
     alerts = [a for a in n.get("alerts", []) if a["labels"].get("alertname") == "CameraOffline"]
     mine = [a for a in alerts if a["status"] == status
@@ -143,7 +143,8 @@ e2e_forget "$victim_pid"
 t_down=$SECONDS
 wait_until 30 "Prometheus sees $victim offline" status_is "$victim" 0
 wait_until 90 "pager got CameraOffline firing for $victim" notified_or_stop firing
-say "firing notification $((SECONDS - t_down)) s after the camera died: $(notified firing)"
+firing_after=$((SECONDS - t_down))
+say "firing notification $firing_after s after the camera died: $(notified firing)"
 [[ "$(status_of cam1)" == 1 ]] || fail "cam1 went offline too"
 
 # ---- bring it back ----------------------------------------------------------
@@ -152,6 +153,7 @@ start_victim 1
 t_up=$SECONDS
 wait_until 30 "Prometheus sees $victim online again" status_is "$victim" 1
 wait_until 60 "pager got CameraOffline resolved for $victim" notified_or_stop resolved
-say "resolved notification $((SECONDS - t_up)) s after the camera came back"
+resolved_after=$((SECONDS - t_up))
+say "resolved notification $resolved_after s after the camera came back"
 
-e2e_pass "down -> firing in $((t_up - t_down)) s incl. restart, up -> resolved in $((SECONDS - t_up)) s"
+e2e_pass "camera down -> page in $firing_after s (for: $offline_for), back -> resolved in $resolved_after s"
