@@ -158,6 +158,8 @@ const SegmentStats& SegmentAnalyzer::Pass() {
 
   std::string init;  // fMP4 init segment, read once per pass when needed
   bool init_loaded = false;
+  const double close_after = static_cast<double>(options_.close_after.count());
+  const std::uint64_t frames_before = stats_.frames_total;
   std::uint64_t budget = options_.max_bytes_per_pass;
   for (std::size_t i = 0; i < segments.size(); ++i) {
     const SegmentFile& f = segments[i];
@@ -167,8 +169,7 @@ const SegmentStats& SegmentAnalyzer::Pass() {
       stats_.backlog = true;
       break;
     }
-    const bool closed = i + 1 < segments.size() ||
-                        now - f.mtime >= static_cast<double>(options_.close_after.count());
+    const bool closed = i + 1 < segments.size() || now - f.mtime >= close_after;
     if (state.is_ts) {
       AnalyzeTs(f, state, closed, &budget);
     } else if (closed) {
@@ -182,13 +183,17 @@ const SegmentStats& SegmentAnalyzer::Pass() {
     }
   }
 
+  const bool recording = !segments.empty() && now - segments.back().mtime < close_after;
+  if (stats_.frames_total == frames_before && !recording && stats_.fps) stats_.fps = 0.0;
   if (!segments.empty()) {
+    stats_.newest_segment_modified_timestamp_seconds = segments.back().mtime;
     const SegmentFile& oldest = segments.front();
     const FileState& state = *files_[oldest.name];
     stats_.oldest_segment_timestamp_seconds =
         state.wall_start ? *state.wall_start : state.name_time.value_or(oldest.mtime);
   } else {
     stats_.oldest_segment_timestamp_seconds.reset();
+    stats_.newest_segment_modified_timestamp_seconds.reset();
   }
   return stats_;
 }

@@ -222,9 +222,11 @@ TEST_F(SegmentRobustnessTest, RetentionNeverTakesCountsBack) {
   SegmentAnalyzer analyzer(Options(0s));
   const SegmentStats before = analyzer.Pass();
   ASSERT_EQ(before.segments_total, 2u);
+  EXPECT_NEAR(before.fps.value_or(0), kFps, kFps * 0.005);
 
   std::filesystem::remove(first);
   const SegmentStats& after = analyzer.Pass();
+  EXPECT_EQ(after.fps, 0.0);  // nothing new, nothing being written: not recording
   EXPECT_EQ(after.frames_total, before.frames_total);
   EXPECT_EQ(after.media_bytes_total, before.media_bytes_total);
   EXPECT_EQ(after.segments_total, before.segments_total);

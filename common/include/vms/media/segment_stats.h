@@ -36,7 +36,9 @@ struct SegmentStats {
   double duration_sum = 0;
 
   // --- Gauges -------------------------------------------------------------
-  // Frames per second over the last analysed window; nullopt until known.
+  // Frames per second over the last analysed window; nullopt until known,
+  // 0 once nothing is being recorded (no new frame and the newest segment
+  // unmodified for close_after).
   std::optional<double> fps;
   // Expected frame interval the drop detection uses, in seconds.
   std::optional<double> frame_interval_seconds;
@@ -44,6 +46,9 @@ struct SegmentStats {
   std::uint64_t segment_files = 0;  // segment files present now
   std::optional<double> oldest_segment_timestamp_seconds;  // wall start, Unix s
   std::optional<double> last_frame_timestamp_seconds;      // wall time, Unix s
+  // mtime of the newest segment: recording freshness, even for containers
+  // analysed only once closed.
+  std::optional<double> newest_segment_modified_timestamp_seconds;
 
   // --- About the analysis itself -----------------------------------------
   std::uint64_t passes = 0;
