@@ -22,6 +22,7 @@ and each mount's users are given a role that only that mount permits.
 """
 
 import argparse
+import ctypes
 import signal
 import sys
 
@@ -191,6 +192,8 @@ def main():
     loop = GLib.MainLoop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, sig, loop.quit)
+    # A test that crashes must not leave its cameras running (PR_SET_PDEATHSIG).
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
     port = server.get_bound_port()
     # Like a real camera, each mount encodes all the time: one shared media
     # per mount, prepared here and never released. Otherwise a DESCRIBE-only
