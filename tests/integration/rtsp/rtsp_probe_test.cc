@@ -50,7 +50,13 @@ class CameraSim {
                                      request_log()};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     process_ = std::make_unique<test::Subprocess>(argv, dir_ + "/sim.out");
-    ready_ = test::WaitForPort(port_, 20s);
+    // READY comes after every mount's encoder runs; the port opens before.
+    const auto give_up = std::chrono::steady_clock::now() + 30s;
+    while (!ready_ && std::chrono::steady_clock::now() < give_up && process_->Running()) {
+      ready_ = output().find("READY") != std::string::npos;
+      if (!ready_) std::this_thread::sleep_for(20ms);
+    }
+    ready_ = ready_ && test::WaitForPort(port_, 1s);
   }
   bool ready() const { return ready_; }
   std::string url(const std::string& path) const {
