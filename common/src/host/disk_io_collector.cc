@@ -14,8 +14,8 @@ constexpr double kSectorBytes = 512;  // diskstats counts 512-byte sectors on ev
 }  // namespace
 
 bool DiskIoCollector::Filter::Keeps(const std::string& device) const {
-  if (has_include && !std::regex_search(device, include)) return false;
-  return !std::regex_search(device, exclude);
+  if (include && !std::regex_search(device, *include)) return false;
+  return !(exclude && std::regex_search(device, *exclude));
 }
 
 DiskIoCollector::DiskIoCollector(std::string procfs_root, std::chrono::milliseconds sample_interval)
@@ -37,9 +37,8 @@ DiskIoCollector::~DiskIoCollector() {
 
 void DiskIoCollector::Configure(const DiskIoConfig& config) {
   auto f = std::make_shared<Filter>();
-  f->has_include = !config.devices_include.empty();
-  if (f->has_include) f->include = std::regex(config.devices_include);
-  f->exclude = std::regex(config.devices_exclude);
+  if (!config.devices_include.empty()) f->include.emplace(config.devices_include);
+  if (!config.devices_exclude.empty()) f->exclude.emplace(config.devices_exclude);
   std::lock_guard lock(mu_);
   filter_ = std::move(f);
 }

@@ -14,13 +14,14 @@ namespace {
 // Keeps the mounts to report, one per mount point: when a mount point is
 // listed twice (a bind mount or a remount stacked on it), the later entry is
 // on top and is what statvfs sees.
-std::vector<MountInfo> SelectMounts(std::vector<MountInfo> mounts, const std::regex& mp_exclude,
-                                    const std::regex& fs_exclude) {
+std::vector<MountInfo> SelectMounts(std::vector<MountInfo> mounts,
+                                    const std::optional<std::regex>& mp_exclude,
+                                    const std::optional<std::regex>& fs_exclude) {
   std::vector<MountInfo> selected;
   std::unordered_map<std::string, std::size_t> index;
   for (auto& m : mounts) {
-    if (std::regex_search(m.fstype, fs_exclude) ||
-        std::regex_search(m.mount_point, mp_exclude)) {
+    if ((fs_exclude && std::regex_search(m.fstype, *fs_exclude)) ||
+        (mp_exclude && std::regex_search(m.mount_point, *mp_exclude))) {
       continue;
     }
     if (auto it = index.find(m.mount_point); it != index.end()) {
@@ -44,9 +45,12 @@ DiskSpaceCollector::DiskSpaceCollector(std::string procfs_root, std::string root
 }
 
 void DiskSpaceCollector::Configure(const DiskSpaceConfig& config) {
-  auto s = std::make_shared<const Settings>(Settings{
-      config.mount_timeout, std::regex(config.mount_points_exclude),
-      std::regex(config.fs_types_exclude)});
+  auto s = std::make_shared<Settings>();
+  s->mount_timeout = config.mount_timeout;
+  if (!config.mount_points_exclude.empty()) {
+    s->mount_points_exclude.emplace(config.mount_points_exclude);
+  }
+  if (!config.fs_types_exclude.empty()) s->fs_types_exclude.emplace(config.fs_types_exclude);
   std::lock_guard lock(mu_);
   settings_ = std::move(s);
 }

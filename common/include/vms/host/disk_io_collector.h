@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <string>
 #include <string_view>
@@ -43,9 +44,8 @@ class DiskIoCollector : public Collector {
 
  private:
   struct Filter {
-    bool has_include = false;
-    std::regex include;
-    std::regex exclude;
+    std::optional<std::regex> include;  // empty pattern: every device
+    std::optional<std::regex> exclude;  // empty pattern: none
     bool Keeps(const std::string& device) const;
   };
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <string>
 #include <string_view>
@@ -41,8 +42,8 @@ class DiskSpaceCollector : public Collector {
  private:
   struct Settings {
     std::chrono::milliseconds mount_timeout;
-    std::regex mount_points_exclude;
-    std::regex fs_types_exclude;
+    std::optional<std::regex> mount_points_exclude;  // empty pattern: none
+    std::optional<std::regex> fs_types_exclude;      // empty pattern: none
   };
   struct MountRow {
     std::string mount_point, device, fstype, state;
