@@ -21,6 +21,7 @@
 # Environment: EXPORTER_BIN, VMS_NO_INSTALL, E2E_KEEP (tests/e2e/lib.sh).
 set -euo pipefail
 name=camera_offline
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 e2e_init
 
@@ -83,7 +84,7 @@ start_victim 0
 
 e2e_start_stack --cameras 1 --extra-camera "$victim=$victim_url" --camera-size 320x240 \
   --rules-dir "$work/rules" --alertmanager-config "$work/alertmanager.yml" \
-  --scrape-interval 2s --eval-interval 2s --probe-interval 2s --probe-timeout 1s \
+  --scrape-interval 2s --eval-interval 2s --probe-interval 2s --probe-timeout 2s \
   --scan-interval 2s
 
 status_of() {  # camera_id -> its camera_connection_status in Prometheus, or nothing

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the end-to-end tests: a local stack (deploy/local-stack.sh) on free
 # loopback ports, Prometheus queries, and cleanup that kills and reaps
 # everything the test started, also when it fails.
@@ -13,7 +14,7 @@ e2e_names=()
 e2e_ok=0        # set to 1 by e2e_pass
 stack_pid=""
 
-say() { echo "[$name $(date -u +%H:%M:%S)] $*" >&2; }
+say() { echo "[${name:-e2e} $(date -u +%H:%M:%S)] $*" >&2; }
 fail() { say "FAIL: $*"; exit 1; }
 
 e2e_alive() {  # running and not a zombie
@@ -121,6 +122,7 @@ e2e_init() {
     fail "the exporter rejects a minimal cameras config: $(cat "$work/cameras-check.log")"
   fi
 
+  # shellcheck disable=SC2034  # spare_port is for the test scripts
   read -r exporter_port prometheus_port alertmanager_port webhook_port node_exporter_port \
     camera_port spare_port < <(free_ports 7)
   PROM="http://127.0.0.1:$prometheus_port"
