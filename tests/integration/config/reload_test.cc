@@ -5,11 +5,11 @@
 #include <signal.h>
 
 #include <fstream>
-#include <regex>
 #include <thread>
 
 #include "support/exporter_process.h"
 #include "support/http_client.h"
+#include "support/metrics_text.h"
 
 namespace vms::test {
 namespace {
@@ -17,11 +17,7 @@ namespace {
 using ::testing::HasSubstr;
 
 double MetricValue(const std::string& body, const std::string& series) {
-  std::smatch m;
-  const std::regex re("(^|\n)" + std::regex_replace(series, std::regex(R"([{}"\\])"), R"(\$&)") +
-                      " ([^\n]+)");
-  if (!std::regex_search(body, m, re)) return -1;
-  return std::stod(m[2]);
+  return FindSample(body, series).value_or(-1);
 }
 
 void WriteFile(const std::string& path, const std::string& text) {
