@@ -43,6 +43,7 @@ camera_size=640x360
 camera_fps=25
 camera_bitrate=1000
 install=1
+discover=0
 extra_cameras=()
 
 usage() {
@@ -71,6 +72,9 @@ Usage: deploy/local-stack.sh [options]
   --webhook-port P          notification sink (default $webhook_port)
   --node-exporter-port P    prometheus-node-exporter, 0 to run none (default $node_exporter_port)
   --camera-port P           camera simulator (default $camera_port)
+  --discover                give the exporter no cameras: it finds them from the running
+                            ffmpeg command lines (the zero-config mode of a systemd node;
+                            it also finds any other ffmpeg recorder on this machine)
   --no-install              do not install missing Debian packages
 
 Environment: EXPORTER_BIN (a built recording_node_exporter; default: build it
@@ -103,6 +107,7 @@ while (($#)); do
     --node-exporter-port) need_arg "$@"; node_exporter_port=$2; shift ;;
     --camera-port) need_arg "$@"; camera_port=$2; shift ;;
     --no-install) install=0 ;;
+    --discover) discover=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "local-stack: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -315,14 +320,16 @@ exporter_config="$workdir/config/recording_node.yml"
   echo "      comm: '^prometheus\$'"
   echo "    - name: alertmanager"
   echo "      comm: '^prometheus-aler'"
-  echo "cameras:"
-  for i in "${!cam_ids[@]}"; do
-    echo "  - id: ${cam_ids[i]}"
-    echo "    url: ${cam_urls[i]}"
-    echo "    recording_dir: $workdir/rec/${cam_ids[i]}"
-    echo "    probe_interval: $probe_interval"
-    echo "    probe_timeout: $probe_timeout"
-  done
+  if ((!discover)); then
+    echo "cameras:"
+    for i in "${!cam_ids[@]}"; do
+      echo "  - id: ${cam_ids[i]}"
+      echo "    url: ${cam_urls[i]}"
+      echo "    recording_dir: $workdir/rec/${cam_ids[i]}"
+      echo "    probe_interval: $probe_interval"
+      echo "    probe_timeout: $probe_timeout"
+    done
+  fi
   echo "recordings:"
   echo "  scan_interval: $scan_interval"
 } >"$exporter_config"
