@@ -1,23 +1,19 @@
 #include "vms/rtsp/h264_sps.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "bit_reader.h"
 
 namespace vms {
 namespace {
 
+// Profiles whose SPS carries chroma_format_idc, bit depths and scaling
+// lists (H.264 7.3.2.1.1).
 bool HasChromaInfo(std::uint32_t profile_idc) {
-  switch (profile_idc) {
-    case 100:
-    case 110:
-    case 122:
-    case 244:
-    case 44:
-    case 83:  // clang-format off
-    case 86: case 118: case 128: case 138: case 139: case 134: case 135:
-      return true;  // clang-format on
-    default:
-      return false;
-  }
+  static constexpr std::uint32_t kProfiles[] = {100, 110, 122, 244, 44,  83, 86,
+                                                118, 128, 138, 139, 134, 135};
+  return std::find(std::begin(kProfiles), std::end(kProfiles), profile_idc) != std::end(kProfiles);
 }
 
 // scaling_list(): only its length matters here, and that depends on the

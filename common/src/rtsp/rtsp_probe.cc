@@ -3,11 +3,13 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <cctype>
 
 #include "vms/rtsp/h264_sps.h"
 #include "vms/rtsp/h265_sps.h"
@@ -255,7 +257,11 @@ class RtspProbe::Run : public std::enable_shared_from_this<Run> {
                               std::string(Method()) + " answer has the wrong CSeq",
                               response.status));
     }
-    if (response.Header("Connection") == "close") {
+    if (const std::string_view connection = response.Header("Connection");
+        connection.size() == 5 &&
+        std::equal(connection.begin(), connection.end(), "close", [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == b;
+        })) {
       boost::system::error_code ignored;
       socket_.close(ignored);
     }

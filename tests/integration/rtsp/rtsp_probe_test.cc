@@ -157,6 +157,7 @@ TEST_F(RtspProbeTest, HealthyCameraIsOkWithCodecAndSize) {
   EXPECT_EQ(r.codec, "H264");
   EXPECT_EQ(r.width, 640);
   EXPECT_EQ(r.height, 360);
+  EXPECT_EQ(r.framerate, 10.0);  // the simulator runs at --fps 10
   EXPECT_EQ(r.probes_total, 1u);
   EXPECT_EQ(r.failures_total, 0u);
   EXPECT_GT(r.duration.count(), 0);

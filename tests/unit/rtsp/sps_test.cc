@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -47,7 +48,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, H264SpsTest,
                                            Case{"h264_high444_352x288.hex", 352, 288},
                                            // frame_mbs_only_flag 0, 4:2:2
                                            Case{"h264_high422_interlaced_720x576.hex", 720, 576},
-                                           Case{"h264_scaling_lists_1280x720.hex", 1280, 720}));
+                                           Case{"h264_cqm_jvt_1280x720.hex", 1280, 720}));
 
 class H265SpsTest : public ::testing::TestWithParam<Case> {};
 
@@ -63,6 +64,99 @@ TEST_P(H265SpsTest, SizeMatchesEncoderInput) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, H265SpsTest,
                          ::testing::Values(Case{"h265_main_1920x1080_cropped.hex", 1920, 1080},
                                            Case{"h265_main_1280x720.hex", 1280, 720}));
+
+// Writes an SPS the way an encoder does, emulation prevention included, for
+// syntax that no encoder available here emits.
+class SpsWriter {
+ public:
+  void Bits(std::uint32_t value, int n) {
+    for (int i = n - 1; i >= 0; --i) bits_.push_back((value >> i) & 1);
+  }
+  void Ue(std::uint32_t value) {
+    const std::uint64_t v = std::uint64_t{value} + 1;
+    int len = 0;
+    while ((v >> len) > 1) ++len;
+    Bits(0, len);
+    Bits(static_cast<std::uint32_t>(v), len + 1);
+  }
+  void Se(std::int32_t value) {
+    Ue(value > 0 ? static_cast<std::uint32_t>(2 * value - 1)
+                 : static_cast<std::uint32_t>(-2 * value));
+  }
+  std::string Nal(std::uint8_t header) {
+    Bits(1, 1);  // rbsp_stop_one_bit
+    while (bits_.size() % 8) bits_.push_back(0);
+    std::string out(1, static_cast<char>(header));
+    int zeros = 0;
+    for (std::size_t i = 0; i < bits_.size(); i += 8) {
+      std::uint8_t byte = 0;
+      for (int b = 0; b < 8; ++b) byte = static_cast<std::uint8_t>(byte << 1 | bits_[i + b]);
+      if (zeros >= 2 && byte <= 3) {
+        out.push_back(3);
+        zeros = 0;
+      }
+      zeros = byte == 0 ? zeros + 1 : 0;
+      out.push_back(static_cast<char>(byte));
+    }
+    return out;
+  }
+
+ private:
+  std::vector<int> bits_;
+};
+
+TEST(SpsTest, H264SequenceScalingListsAndPocType1) {
+  SpsWriter w;
+  w.Bits(100, 8);  // High
+  w.Bits(0, 8);
+  w.Bits(40, 8);
+  w.Ue(0);  // seq_parameter_set_id
+  w.Ue(1);  // chroma_format_idc 4:2:0
+  w.Ue(0);
+  w.Ue(0);
+  w.Bits(0, 1);
+  w.Bits(1, 1);  // seq_scaling_matrix_present_flag
+  for (int i = 0; i < 8; ++i) {
+    if (i == 0) {  // a full 4x4 list of explicit values
+      w.Bits(1, 1);
+      for (int j = 0; j < 16; ++j) w.Se(j % 2 ? -3 : 5);
+    } else if (i == 1) {  // "use the default list": first delta makes nextScale 0
+      w.Bits(1, 1);
+      w.Se(-8);
+    } else if (i == 6) {  // a full 8x8 list
+      w.Bits(1, 1);
+      for (int j = 0; j < 64; ++j) w.Se(j % 3 - 1);
+    } else {
+      w.Bits(0, 1);
+    }
+  }
+  w.Ue(0);  // log2_max_frame_num_minus4
+  w.Ue(1);  // pic_order_cnt_type 1
+  w.Bits(0, 1);
+  w.Se(-2);
+  w.Se(1);
+  w.Ue(3);  // num_ref_frames_in_pic_order_cnt_cycle
+  w.Se(4);
+  w.Se(-4);
+  w.Se(0);
+  w.Ue(1);  // max_num_ref_frames
+  w.Bits(0, 1);
+  w.Ue(119);     // 120 MBs: 1920
+  w.Ue(67);      // 68 MBs: 1088
+  w.Bits(1, 1);  // frame_mbs_only_flag
+  w.Bits(1, 1);
+  w.Bits(1, 1);  // frame_cropping_flag
+  w.Ue(0);
+  w.Ue(0);
+  w.Ue(0);
+  w.Ue(4);       // 8 lines off the bottom
+  w.Bits(0, 1);  // vui_parameters_present_flag
+  const std::string nal = w.Nal(0x67);
+  const auto size = ParseH264SpsSize(nal);
+  ASSERT_TRUE(size.ok()) << size.error();
+  EXPECT_EQ(size->width, 1920);
+  EXPECT_EQ(size->height, 1080);
+}
 
 TEST(SpsTest, RejectsOtherNalTypesAndTruncation) {
   const std::string h264 = LoadHexFixture("h264_high_1280x720.hex");
@@ -83,7 +177,7 @@ TEST(SpsTest, RejectsOtherNalTypesAndTruncation) {
 TEST(SpsTest, SurvivesEveryTruncationAndBitFlip) {
   // Fuzz-like: no input may crash or loop; results are either sizes in range
   // or errors.
-  for (const char* name : {"h264_high444_352x288.hex", "h264_scaling_lists_1280x720.hex",
+  for (const char* name : {"h264_high444_352x288.hex", "h264_cqm_jvt_1280x720.hex",
                            "h265_main_1920x1080_cropped.hex"}) {
     const std::string nal = LoadHexFixture(name);
     const bool h265 = std::string(name).starts_with("h265");
