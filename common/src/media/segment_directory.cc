@@ -54,7 +54,9 @@ Result<DirectoryListing> ListSegments(const std::string& directory, const std::s
     if (fstatat(dir_fd, name.c_str(), &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
     SegmentFile file;
     file.name = name;
-    file.path = directory + "/" + name;
+    file.path = directory;
+    file.path += '/';
+    file.path += name;
     file.size = static_cast<std::uint64_t>(st.st_size);
     file.mtime = static_cast<double>(st.st_mtim.tv_sec) + st.st_mtim.tv_nsec * 1e-9;
     file.device = st.st_dev;
