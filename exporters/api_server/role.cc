@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "vms/host/disk_io_collector.h"
+#include "vms/host/disk_space_collector.h"
 #include "vms/host/network_collector.h"
 #include "vms/host/process_group_collector.h"
 
@@ -27,6 +29,20 @@ Config Role::Parse(const std::string& text, const std::string& file) {
 
 std::vector<CollectorSpec<Role::Deps>> Role::Collectors() {
   return {
+      {"diskspace", "Disk space, inodes, read-only and stale mounts", true,
+       [](Deps& d) {
+         auto c = std::make_unique<DiskSpaceCollector>(d.runtime.options().path_procfs,
+                                                       d.runtime.options().path_rootfs);
+         d.config.Subscribe(
+             [p = c.get()](const Config& cfg) { p->Configure(cfg.host.disk_space); });
+         return c;
+       }},
+      {"diskstats", "Disk IO counters and per-second request latency", true,
+       [](Deps& d) {
+         auto c = std::make_unique<DiskIoCollector>(d.runtime.options().path_procfs);
+         d.config.Subscribe([p = c.get()](const Config& cfg) { p->Configure(cfg.host.disk_io); });
+         return c;
+       }},
       {"netdev", "Network interface counters, state and speed", true,
        [](Deps& d) {
          auto c = std::make_unique<NetworkCollector>(d.runtime.options().path_procfs,

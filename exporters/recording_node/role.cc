@@ -3,6 +3,8 @@
 #include <memory>
 
 #include "recording_node/camera_collector.h"
+#include "vms/host/disk_io_collector.h"
+#include "vms/host/disk_space_collector.h"
 #include "vms/host/network_collector.h"
 #include "vms/host/process_group_collector.h"
 
@@ -38,6 +40,20 @@ std::vector<CollectorSpec<Role::Deps>> Role::Collectors() {
          d.config.Subscribe([p = c.get()](const Config& cfg) {
            p->fleet().Apply({cfg.cameras, cfg.recordings, cfg.probes.concurrency});
          });
+         return c;
+       }},
+      {"diskspace", "Disk space, inodes, read-only and stale mounts", true,
+       [](Deps& d) {
+         auto c = std::make_unique<DiskSpaceCollector>(d.runtime.options().path_procfs,
+                                                       d.runtime.options().path_rootfs);
+         d.config.Subscribe(
+             [p = c.get()](const Config& cfg) { p->Configure(cfg.host.disk_space); });
+         return c;
+       }},
+      {"diskstats", "Disk IO counters and per-second request latency", true,
+       [](Deps& d) {
+         auto c = std::make_unique<DiskIoCollector>(d.runtime.options().path_procfs);
+         d.config.Subscribe([p = c.get()](const Config& cfg) { p->Configure(cfg.host.disk_io); });
          return c;
        }},
       {"netdev", "Network interface counters, state and speed", true,

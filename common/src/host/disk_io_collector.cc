@@ -86,7 +86,8 @@ Status DiskIoCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out)
   if (!devices) return devices.status();
 
   auto reads = out.Counter("disk_io_reads_completed_total", "Reads completed (/proc/diskstats).");
-  auto writes = out.Counter("disk_io_writes_completed_total", "Writes completed (/proc/diskstats).");
+  auto writes =
+      out.Counter("disk_io_writes_completed_total", "Writes completed (/proc/diskstats).");
   auto read_bytes = out.Counter("disk_io_read_bytes_total", "Bytes read (512-byte sectors x 512).");
   auto write_bytes =
       out.Counter("disk_io_write_bytes_total", "Bytes written (512-byte sectors x 512).");
@@ -120,9 +121,9 @@ Status DiskIoCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out)
       "by the number of requests, so buckets count requests and the sum is their total latency.");
   for (const auto& [device, h] : histograms) {
     if (!f->Keeps(device)) continue;
-    for (const auto& [operation, hist] : {std::pair<std::string_view, const WeightedHistogram*>{
-                                              "read", &h.read},
-                                          {"write", &h.write}}) {
+    for (const auto& [operation, hist] :
+         {std::pair<std::string_view, const WeightedHistogram*>{"read", &h.read},
+          {"write", &h.write}}) {
       latency.AddHistogram({{"device", device}, {"operation", operation}},
                            {kDiskLatencyBounds, hist->bucket_counts, hist->count, hist->sum});
     }

@@ -131,8 +131,8 @@ Status DiskSpaceCollector::Collect(const ScrapeContext& ctx, MetricWriter& out) 
   }
   NoteStates(rows, errors);
   if (failed > 0 && failed == mounts.size()) {
-    return Status::Error("statvfs failed on every mount (" + std::to_string(failed) +
-                         "), e.g. " + answers.front().error);
+    return Status::Error("statvfs failed on every mount (" + std::to_string(failed) + "), e.g. " +
+                         answers.front().error);
   }
   return Status::Ok();
 }

@@ -47,10 +47,10 @@ Result<std::vector<DiskStats>> ParseDiskStats(std::string_view text) {
     }
     DiskStats d;
     d.device = std::string(fields[2]);
-    std::uint64_t* const targets[] = {
-        &d.reads_completed,  &d.reads_merged,    &d.sectors_read,  &d.read_time_ms,
-        &d.writes_completed, &d.writes_merged,   &d.sectors_written, &d.write_time_ms,
-        &d.in_progress,      &d.io_time_ms,      &d.weighted_io_time_ms};
+    std::uint64_t* const targets[] = {&d.reads_completed, &d.reads_merged,       &d.sectors_read,
+                                      &d.read_time_ms,    &d.writes_completed,   &d.writes_merged,
+                                      &d.sectors_written, &d.write_time_ms,      &d.in_progress,
+                                      &d.io_time_ms,      &d.weighted_io_time_ms};
     for (std::size_t i = 0; i < std::size(targets); ++i) {
       if (!ParseU64(fields[3 + i], *targets[i])) {
         return bad("field " + std::to_string(4 + i) + " is not a number");

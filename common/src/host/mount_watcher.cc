@@ -35,7 +35,7 @@ struct MountWatcher::Call {
   std::chrono::steady_clock::time_point started;
   std::mutex mu;
   std::condition_variable cv;
-  bool done = false;                                      // guarded by mu
+  bool done = false;                                       // guarded by mu
   Result<FsUsage> result = Status::Error("not answered");  // guarded by mu
 
   bool Done() {

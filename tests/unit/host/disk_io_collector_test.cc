@@ -55,8 +55,8 @@ Scrape Collect(DiskIoCollector& c) {
 
 const std::string kProcfs = test::SourcePath("tests/fixtures/host/proc");
 
-DiskStats Disk(std::string name, std::uint64_t reads, std::uint64_t read_ms,
-               std::uint64_t writes, std::uint64_t write_ms) {
+DiskStats Disk(std::string name, std::uint64_t reads, std::uint64_t read_ms, std::uint64_t writes,
+               std::uint64_t write_ms) {
   DiskStats d;
   d.device = std::move(name);
   d.reads_completed = reads;
@@ -81,9 +81,8 @@ TEST(DiskIoCollectorTest, CountersOfWholeDisksFromTheFixture) {
   const std::set<std::string> kept = {"sda", "dm-0", "nvme0n1", "md0"};
   for (const char* name :
        {"disk_io_reads_completed_total", "disk_io_writes_completed_total",
-        "disk_io_read_bytes_total", "disk_io_write_bytes_total",
-        "disk_io_read_time_seconds_total", "disk_io_write_time_seconds_total",
-        "disk_io_time_seconds_total", "disk_io_in_progress"}) {
+        "disk_io_read_bytes_total", "disk_io_write_bytes_total", "disk_io_read_time_seconds_total",
+        "disk_io_write_time_seconds_total", "disk_io_time_seconds_total", "disk_io_in_progress"}) {
     SCOPED_TRACE(name);
     EXPECT_EQ(s.Devices(name), kept);
   }

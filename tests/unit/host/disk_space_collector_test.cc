@@ -1,9 +1,8 @@
 #include "vms/host/disk_space_collector.h"
 
-#include <sys/stat.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -61,9 +60,15 @@ Scrape Collect(DiskSpaceCollector& c) {
 const std::string kProcfs = test::SourcePath("tests/fixtures/host/proc");
 
 // Mount points of the fixture that pass the default excludes.
-const std::set<std::string> kKept = {"/",         "/run",           "/srv/recordings",
-                                     "/srv/archive", "/mnt/nas",    "/var/lib/vms-bind",
-                                     "/mnt/camera exports", "/run/user/1000", "/tmp"};
+const std::set<std::string> kKept = {"/",
+                                     "/run",
+                                     "/srv/recordings",
+                                     "/srv/archive",
+                                     "/mnt/nas",
+                                     "/var/lib/vms-bind",
+                                     "/mnt/camera exports",
+                                     "/run/user/1000",
+                                     "/tmp"};
 
 // A rootfs holding the fixture's mount points as plain directories, so
 // statvfs answers for each of them (with the temp file system's numbers).
@@ -120,8 +125,9 @@ TEST_F(DiskSpaceCollectorTest, ReportsEveryRealMountOnceWithLabels) {
   EXPECT_EQ(s.Series("disk_space_total_bytes").size(), kKept.size());
 
   const auto total = s.Series("disk_space_total_bytes");
-  EXPECT_TRUE(total.contains(
-      {{"mount_point", "/srv/recordings"}, {"device", "/dev/mapper/vg0-recordings"}, {"fstype", "xfs"}}));
+  EXPECT_TRUE(total.contains({{"mount_point", "/srv/recordings"},
+                              {"device", "/dev/mapper/vg0-recordings"},
+                              {"fstype", "xfs"}}));
   EXPECT_TRUE(total.contains(
       {{"mount_point", "/mnt/nas"}, {"device", "nas01:/export/video"}, {"fstype", "nfs4"}}));
   EXPECT_TRUE(total.contains(

@@ -69,9 +69,9 @@ TEST(DiskStatsTest, ParsesTheFixture) {
   EXPECT_EQ(by_name.size(), 8u);
   EXPECT_EQ(by_name["sda"].sectors_read, 9104542u);
   EXPECT_EQ(by_name["sda"].in_progress, 2u);
-  EXPECT_EQ(by_name["loop0"].io_time_ms, 24u);      // a 14-field line
+  EXPECT_EQ(by_name["loop0"].io_time_ms, 24u);         // a 14-field line
   EXPECT_EQ(by_name["dm-0"].write_time_ms, 3201800u);  // an 18-field line
-  EXPECT_EQ(by_name["nvme0n1"].in_progress, 3u);    // a 20-field line
+  EXPECT_EQ(by_name["nvme0n1"].in_progress, 3u);       // a 20-field line
 }
 
 }  // namespace

@@ -57,9 +57,9 @@ class DiskSpaceCollector : public Collector {
   const std::string rootfs_root_;
   MountWatcher watcher_;
   mutable std::mutex mu_;
-  std::shared_ptr<const Settings> settings_;      // guarded by mu_
-  std::map<std::string, std::string> states_;    // guarded by mu_; mount point → state
-  std::vector<MountRow> last_rows_;               // guarded by mu_; for the landing page
+  std::shared_ptr<const Settings> settings_;   // guarded by mu_
+  std::map<std::string, std::string> states_;  // guarded by mu_; mount point → state
+  std::vector<MountRow> last_rows_;            // guarded by mu_; for the landing page
 };
 
 }  // namespace vms

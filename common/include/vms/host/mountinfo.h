@@ -11,7 +11,7 @@ namespace vms {
 // One line of /proc/PID/mountinfo (proc(5)). Paths are unescaped: the kernel
 // writes space, tab, newline and backslash in paths as \040, \011, \012, \134.
 struct MountInfo {
-  std::string root;           // path inside the file system that is mounted
+  std::string root;  // path inside the file system that is mounted
   std::string mount_point;
   std::string mount_options;  // per-mount: "rw,nosuid,relatime"
   std::string fstype;         // "ext4", "fuse.sshfs"
