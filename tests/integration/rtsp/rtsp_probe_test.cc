@@ -304,6 +304,21 @@ TEST_F(RtspProbeTest, FrozenCameraTimesOutWithinTheDeadlineThenRecovers) {
   EXPECT_EQ(thawed.state, CameraState::kOk) << thawed.error;
 }
 
+TEST_F(RtspProbeTest, RemovingAProbeInFlightPublishesNothingAndFreesTheSlot) {
+  sim_->process().Signal(SIGSTOP);
+  boost::asio::io_context io;
+  auto probe = std::make_shared<RtspProbe>(io, RtspProbeConfig{.url = sim_->url("/open")});
+  ProbeScheduler scheduler(io, 1);
+  const auto id = scheduler.Add(probe, {.interval = 60s, .timeout = 10s, .jitter = 0});
+  io.run_for(200ms);
+  EXPECT_EQ(scheduler.running(), 1u);
+  scheduler.Remove(id);
+  EXPECT_EQ(scheduler.running(), 0u);
+  io.run_for(100ms);
+  sim_->process().Signal(SIGCONT);
+  EXPECT_FALSE(probe->Latest());  // removed, not timed out
+}
+
 // A TCP peer on 127.0.0.1 run by a thread: `serve` gets each accepted socket.
 class HostilePeer {
  public:
