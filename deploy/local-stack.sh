@@ -216,6 +216,9 @@ trap 'log "terminated, stopping"; exit 143' TERM
 sleeper=""  # the main loop's sleep, reaped on exit too
 
 started() { pids+=("$1"); names+=("$2"); }
+# Should this shell be killed outright (SIGKILL, a test runner's timeout), each
+# child gets SIGTERM from the kernel instead of running on unwatched.
+guard=(setpriv --pdeathsig TERM --)
 
 wait_for_line() {  # file pattern seconds pid name
   local file=$1 pattern=$2 seconds=$3 pid=$4 name=$5 i
@@ -280,7 +283,7 @@ recorder_loop() {
   while ((!stop)); do
     start=$SECONDS
     echo "recorder $id: starting ffmpeg" >>"$logf"
-    ffmpeg -nostdin -hide_banner -loglevel warning \
+    "${guard[@]}" ffmpeg -nostdin -hide_banner -loglevel warning \
       -rtsp_transport tcp -timeout 5000000 -i "$url" \
       -c copy -f segment -segment_time "$segment_time" -reset_timestamps 1 -strftime 1 \
       "$dir/%Y%m%d-%H%M%S.ts" </dev/null >>"$logf" 2>&1 &
@@ -288,6 +291,7 @@ recorder_loop() {
     rc=0; wait "$child" || rc=$?
     if ((stop)); then wait "$child" 2>/dev/null || true; break; fi
     child=""
+    kill -0 $$ 2>/dev/null || break  # the stack is gone
     echo "recorder $id: ffmpeg exited with $rc after $((SECONDS - start)) s; restarting in $backoff s" >>"$logf"
     ((SECONDS - start >= 60)) && backoff=1
     sleep "$backoff" &
@@ -338,27 +342,27 @@ if ! "$EXPORTER_BIN" --config.file="$exporter_config" --config.check >"$workdir/
   cat "$workdir/logs/config-check.log" >&2
   exit 3
 fi
-"$EXPORTER_BIN" --web.listen-address="127.0.0.1:$exporter_port" --config.file="$exporter_config" \
+"${guard[@]}" "$EXPORTER_BIN" --web.listen-address="127.0.0.1:$exporter_port" --config.file="$exporter_config" \
   >"$workdir/logs/exporter.log" 2>&1 &
 started $! recording_node_exporter
 wait_for_http "http://127.0.0.1:$exporter_port/-/ready" 30 $! recording_node_exporter "$workdir/logs/exporter.log"
 
 if ((node_exporter_port)); then
-  /usr/bin/prometheus-node-exporter --web.listen-address="127.0.0.1:$node_exporter_port" \
+  "${guard[@]}" /usr/bin/prometheus-node-exporter --web.listen-address="127.0.0.1:$node_exporter_port" \
     >"$workdir/logs/node_exporter.log" 2>&1 &
   started $! node_exporter
   wait_for_http "http://127.0.0.1:$node_exporter_port/metrics" 30 $! node_exporter "$workdir/logs/node_exporter.log"
 fi
 
 # ---- notification sink and Alertmanager -----------------------------------
-/usr/bin/python3 "$root/deploy/webhook_sink.py" --port "$webhook_port" --dir "$workdir/notifications" \
+"${guard[@]}" /usr/bin/python3 "$root/deploy/webhook_sink.py" --port "$webhook_port" --dir "$workdir/notifications" \
   >"$workdir/logs/webhook_sink.log" 2>&1 &
 started $! webhook_sink
 wait_for_line "$workdir/logs/webhook_sink.log" "^READY" 30 $! "webhook sink"
 
 sed "s#http://127\.0\.0\.1:5001/#http://127.0.0.1:$webhook_port/#g" "$am_config" \
   >"$workdir/config/alertmanager.yml"
-/usr/bin/prometheus-alertmanager --config.file="$workdir/config/alertmanager.yml" \
+"${guard[@]}" /usr/bin/prometheus-alertmanager --config.file="$workdir/config/alertmanager.yml" \
   --storage.path="$workdir/alertmanager-data" \
   --web.listen-address="127.0.0.1:$alertmanager_port" --cluster.listen-address= \
   --web.external-url="http://127.0.0.1:$alertmanager_port/" \
@@ -419,7 +423,7 @@ if ! promtool check config "$workdir/config/prometheus.yml" >"$workdir/logs/prom
   log "promtool rejects the generated $workdir/config/prometheus.yml:"; cat "$workdir/logs/promtool.log" >&2
   exit 3
 fi
-/usr/bin/prometheus --config.file="$workdir/config/prometheus.yml" \
+"${guard[@]}" /usr/bin/prometheus --config.file="$workdir/config/prometheus.yml" \
   --storage.tsdb.path="$workdir/prometheus-data" \
   --web.listen-address="127.0.0.1:$prometheus_port" \
   --web.external-url="http://127.0.0.1:$prometheus_port/" --web.enable-lifecycle \

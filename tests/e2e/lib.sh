@@ -131,7 +131,8 @@ e2e_init() {
 # e2e_start_stack [local-stack options...]: starts deploy/local-stack.sh on the
 # ports chosen by e2e_init, work dir $work/stack, and waits until it is up.
 e2e_start_stack() {
-  "$e2e_root/deploy/local-stack.sh" "${install_flag[@]}" --workdir "$work/stack" \
+  # setpriv: should this test be killed outright, the stack still stops cleanly.
+  setpriv --pdeathsig TERM -- "$e2e_root/deploy/local-stack.sh" "${install_flag[@]}" --workdir "$work/stack" \
     --exporter-port "$exporter_port" --prometheus-port "$prometheus_port" \
     --alertmanager-port "$alertmanager_port" --webhook-port "$webhook_port" \
     --node-exporter-port "$node_exporter_port" --camera-port "$camera_port" \
