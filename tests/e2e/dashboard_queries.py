@@ -10,6 +10,9 @@ legitimately return nothing here are allowed by the lists below, each with its
 reason: by metric family (a query is allowed when every metric it reads is an
 allowed family) or by dashboard file and panel title.
 
+Template variables filled by a Prometheus query (label_values, query_result) are
+checked the same way, as panels named "variable $NAME".
+
 Template variables are expanded the way Grafana would with "All" selected:
 query and custom variables become ".*" (dashboards match them with =~),
 interval variables take their current value, and Grafana's built-ins
@@ -163,6 +166,35 @@ def queries_from_files(files):
     return queries
 
 
+def variable_queries(files):
+    """Template variables filled from Prometheus: label_values(...) and query_result(...)."""
+    queries = []
+    for path in files:
+        with open(path) as f:
+            dashboard = json.load(f)
+        dashboard = dashboard.get("dashboard", dashboard)
+        values = variables_of(dashboard)
+        for var in (dashboard.get("templating") or {}).get("list", []) or []:
+            if var.get("type") != "query":
+                continue
+            query = var.get("query") or var.get("definition") or ""
+            if isinstance(query, dict):
+                query = query.get("query") or ""
+            query = expand(query.strip(), values)
+            where = {"file": os.path.basename(path), "panel": "variable $" + var.get("name", "?")}
+            m = re.fullmatch(r"label_values\((?:(?P<expr>.+),)?\s*(?P<label>\w+)\s*\)", query, re.S)
+            if m and m.group("expr"):
+                expr = f'count by ({m.group("label")}) ({m.group("expr")})'
+            elif m:
+                expr = f'count by ({m.group("label")}) ({{{m.group("label")}!=""}})'
+            elif query.startswith("query_result(") and query.endswith(")"):
+                expr = query[len("query_result("):-1]
+            else:
+                continue  # metrics(), label_names(): nothing that can be empty for a panel
+            queries.append(dict(where, expr=expr, raw=query))
+    return queries
+
+
 def query_range(prometheus, expr, window):
     now = time.time()
     params = urllib.parse.urlencode({"query": expr, "start": now - window, "end": now,
@@ -208,6 +240,7 @@ def main():
     if not queries:
         print("no panel queries found in", files)
         return 1
+    queries += variable_queries(files)
 
     failures, allowed_empty, with_data = [], [], 0
     for q in queries:
