@@ -69,13 +69,12 @@ std::optional<BasicCredentials> ParseBasicAuthorization(std::string_view header)
   }
   auto decoded = DecodeBase64(header.substr(kPrefix.size()));
   if (!decoded) return std::nullopt;
-  const auto colon = decoded->find(':');
-  if (colon == std::string::npos) {
-    OPENSSL_cleanse(decoded->data(), decoded->size());
-    return std::nullopt;
+  std::string& text = *decoded;
+  std::optional<BasicCredentials> credentials;
+  if (const auto colon = text.find(':'); colon != std::string::npos) {
+    credentials = BasicCredentials{text.substr(0, colon), text.substr(colon + 1)};
   }
-  BasicCredentials credentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
-  OPENSSL_cleanse(decoded->data(), decoded->size());
+  OPENSSL_cleanse(text.data(), text.size());
   return credentials;
 }
 

@@ -114,15 +114,16 @@ class WebTlsTest : public ::testing::Test {
   // The subject and serial of the certificate a new connection is served.
   static std::string ServedCertificate(const test::ExporterProcess& exporter) {
     return test::RunCommand(
-               "openssl s_client -connect 127.0.0.1:" + std::to_string(exporter.port()) +
+               "timeout 10 openssl s_client -connect 127.0.0.1:" + std::to_string(exporter.port()) +
                " </dev/null 2>/dev/null | openssl x509 -noout -subject -serial")
         .output;
   }
 
   static test::CommandResult Handshake(const test::ExporterProcess& exporter,
                                        const std::string& version_flag) {
-    return test::RunCommand("openssl s_client -brief " + version_flag + " -connect 127.0.0.1:" +
-                            std::to_string(exporter.port()) + " </dev/null");
+    return test::RunCommand("timeout 10 openssl s_client -brief " + version_flag +
+                            " -connect 127.0.0.1:" + std::to_string(exporter.port()) +
+                            " </dev/null");
   }
 
   std::string dir_ = test::MakeTempDir();
