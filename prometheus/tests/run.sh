@@ -68,6 +68,25 @@ coverage() {
 }
 step "every alert is tested firing and quiet" coverage
 
+# Every alert links the section of docs/runbooks.md named after it, and has the
+# labels and annotations routing and notifications rely on.
+alert_metadata() {
+  local runbooks="$prom/../docs/runbooks.md" bad=0 alert anchor
+  for alert in $(sed -n 's/^ *- alert: *\([A-Za-z0-9_]*\).*/\1/p' rules/*.yml); do
+    anchor=$(tr '[:upper:]' '[:lower:]' <<<"$alert")
+    grep -qx "### $alert" "$runbooks" || { echo "$alert: no section in docs/runbooks.md"; bad=1; }
+    # The rule's block: from its "- alert:" line to the next rule.
+    block=$(awk -v a="$alert" '$0 ~ "- alert: "a"$" {on=1; print; next} on && /^ *- (alert|record):/ {on=0} on' rules/*.yml)
+    grep -q "runbook_url: .*/docs/runbooks.md#$anchor\$" <<<"$block" || { echo "$alert: runbook_url is not .../docs/runbooks.md#$anchor"; bad=1; }
+    grep -qE "severity: (critical|warning)\$" <<<"$block" || { echo "$alert: severity is not critical or warning"; bad=1; }
+    for key in summary description; do
+      grep -q "^ *$key:" <<<"$block" || { echo "$alert: no $key annotation"; bad=1; }
+    done
+  done
+  return $bad
+}
+step "every alert has severity, summary, description and its runbook section" alert_metadata
+
 # Alertmanager: the main config and its receiver variants share the routes and
 # inhibitions, so the same cases apply to all of them.
 configs=("$am/alertmanager.yml" "$am"/examples/*.yml)
