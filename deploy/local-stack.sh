@@ -202,7 +202,8 @@ cleanup() {
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
     stop_one "${pids[i]}" "${names[i]}"
   done
-  if ((remove_workdir)); then
+  # A temporary workdir goes, unless the stack failed: then its logs are the story.
+  if ((remove_workdir)) && [[ "$rc" =~ ^(0|130|143)$ ]]; then
     rm -rf "$workdir"
   else
     log "logs and data kept in $workdir"
