@@ -11,6 +11,7 @@
 #include <set>
 
 #include "packet_demuxer.h"
+#include "segment_catalog.h"
 #include "segment_directory.h"
 #include "vms/media/frame_timing.h"
 #include "vms/media/segment_name_time.h"
@@ -80,7 +81,7 @@ struct SegmentAnalyzer::FileState {
   dev_t device = 0;
   ino_t inode = 0;
   bool is_ts = false;
-  bool done = false;         // completed, unreadable, or left to history on the first pass
+  bool done = false;         // completed or unreadable
   std::uint64_t offset = 0;  // TS: next byte to read from disk
   std::string carry;         // TS: bytes read but not demuxed yet (a split PES)
   TsProgramTables tables;
@@ -112,7 +113,10 @@ struct SegmentAnalyzer::Previous {
   double end_pts = 0;  // last PTS + one interval
 };
 
-SegmentAnalyzer::SegmentAnalyzer(SegmentAnalyzerOptions options) : options_(std::move(options)) {
+SegmentAnalyzer::SegmentAnalyzer(SegmentAnalyzerOptions options)
+    : options_(std::move(options)),
+      catalog_(std::make_unique<internal::SegmentCatalog>(options_.directory, options_.file_glob,
+                                                          options_.extensions)) {
   internal::SilenceLibavLogging();
 }
 
@@ -124,23 +128,18 @@ const SegmentStats& SegmentAnalyzer::Pass() {
   stats_.last_pass_timestamp_seconds = now;
   stats_.backlog = false;
   stats_.last_error.clear();
-  auto listing =
-      internal::ListSegments(options_.directory, options_.file_glob, options_.extensions);
-  if (!listing.ok()) {
-    stats_.last_error = listing.error();
+  if (Status s = catalog_->Refresh(now, options_.backlog_segments); !s.ok()) {
+    stats_.last_error = s.message();
     return stats_;
   }
-  const std::vector<SegmentFile>& segments = listing->segments;
-  stats_.storage_bytes = listing->storage_bytes;
-  stats_.segment_files = segments.size();
+  const std::vector<SegmentFile>& segments = catalog_->tail();
 
-  // Forget what retention removed; counters keep what it contributed.
-  std::set<std::string> present;
-  for (const SegmentFile& f : segments) present.insert(f.name);
-  std::erase_if(files_, [&](const auto& entry) { return !present.contains(entry.first); });
-
-  for (std::size_t i = 0; i < segments.size(); ++i) {
-    const SegmentFile& f = segments[i];
+  // Forget what is gone; counters keep what it contributed.
+  std::erase_if(files_, [&](const auto& entry) {
+    return std::none_of(segments.begin(), segments.end(),
+                        [&](const SegmentFile& f) { return f.name == entry.first; });
+  });
+  for (const SegmentFile& f : segments) {
     auto& state = files_[f.name];
     // Same name, new file (the recorder reused it): start over.
     if (state && (state->inode != f.inode || state->device != f.device || f.size < state->offset)) {
@@ -152,9 +151,7 @@ const SegmentStats& SegmentAnalyzer::Pass() {
     state->inode = f.inode;
     state->is_ts = EndsWith(f.name, ".ts");
     state->name_time = ParseSegmentNameTime(f.name, options_.name_time_utc);
-    state->done = first_pass_ && i + options_.backlog_segments < segments.size();
   }
-  first_pass_ = false;
 
   std::string init;  // fMP4 init segment, read once per pass when needed
   bool init_loaded = false;
@@ -173,9 +170,9 @@ const SegmentStats& SegmentAnalyzer::Pass() {
     if (state.is_ts) {
       AnalyzeTs(f, state, closed, &budget);
     } else if (closed) {
-      if (EndsWith(f.name, ".m4s") && !init_loaded && !listing->init_segments.empty()) {
-        const SegmentFile& newest = listing->init_segments.back();
-        auto n = ReadRange(newest.path, 0, newest.size, &init);
+      const auto& newest_init = catalog_->newest_init_segment();
+      if (EndsWith(f.name, ".m4s") && !init_loaded && newest_init) {
+        auto n = ReadRange(newest_init->path, 0, newest_init->size, &init);
         if (n.ok()) stats_.bytes_read_total += *n;
         init_loaded = true;
       }
@@ -183,18 +180,39 @@ const SegmentStats& SegmentAnalyzer::Pass() {
     }
   }
 
-  const bool recording = !segments.empty() && now - segments.back().mtime < close_after;
-  if (stats_.frames_total == frames_before && !recording && stats_.fps) stats_.fps = 0.0;
-  if (!segments.empty()) {
-    stats_.newest_segment_modified_timestamp_seconds = segments.back().mtime;
-    const SegmentFile& oldest = segments.front();
-    const FileState& state = *files_[oldest.name];
-    stats_.oldest_segment_timestamp_seconds =
-        state.wall_start ? *state.wall_start : state.name_time.value_or(oldest.mtime);
+  // The oldest segment's start is only known while it is being analysed;
+  // once finished, its name or its mtime minus a typical segment length.
+  if (const auto& oldest = catalog_->oldest()) {
+    auto it = files_.find(oldest->name);
+    const double typical = stats_.duration_count > 0
+                               ? stats_.duration_sum / static_cast<double>(stats_.duration_count)
+                               : 0.0;
+    const auto name_time = ParseSegmentNameTime(oldest->name, options_.name_time_utc);
+    if (name_time) {
+      stats_.oldest_segment_timestamp_seconds = *name_time;
+    } else if (it != files_.end() && it->second->wall_start) {
+      stats_.oldest_segment_timestamp_seconds = *it->second->wall_start;
+      oldest_start_ = {oldest->name, *it->second->wall_start};
+    } else if (oldest_start_.first == oldest->name) {
+      stats_.oldest_segment_timestamp_seconds = oldest_start_.second;
+    } else {
+      stats_.oldest_segment_timestamp_seconds = oldest->mtime - typical;
+    }
   } else {
     stats_.oldest_segment_timestamp_seconds.reset();
-    stats_.newest_segment_modified_timestamp_seconds.reset();
   }
+  catalog_->RetireFinished([&](const SegmentFile& f) {
+    auto it = files_.find(f.name);
+    if (it == files_.end() || !it->second->done) return false;
+    files_.erase(it);
+    return true;
+  });
+  stats_.storage_bytes = catalog_->storage_bytes();
+  stats_.segment_files = catalog_->segment_files();
+  stats_.newest_segment_modified_timestamp_seconds = catalog_->newest_mtime();
+  const bool recording = stats_.newest_segment_modified_timestamp_seconds &&
+                         now - *stats_.newest_segment_modified_timestamp_seconds < close_after;
+  if (stats_.frames_total == frames_before && !recording && stats_.fps) stats_.fps = 0.0;
   return stats_;
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vms/media/segment_stats.h"
@@ -13,6 +14,7 @@
 namespace vms::media {
 
 namespace internal {
+class SegmentCatalog;
 struct SegmentFile;
 struct DemuxedPacket;
 }  // namespace internal
@@ -99,9 +101,12 @@ class SegmentAnalyzer {
 
   SegmentAnalyzerOptions options_;
   SegmentStats stats_;
-  bool first_pass_ = true;
-  std::map<std::string, std::unique_ptr<FileState>> files_;  // by file name
-  std::unique_ptr<Previous> previous_;                       // last completed readable segment
+  std::unique_ptr<internal::SegmentCatalog> catalog_;
+  // The unfinished segments' state, by file name.
+  std::map<std::string, std::unique_ptr<FileState>> files_;
+  // The measured start of the oldest segment, kept after it is finished.
+  std::pair<std::string, double> oldest_start_;
+  std::unique_ptr<Previous> previous_;  // last completed readable segment
 };
 
 }  // namespace vms::media
