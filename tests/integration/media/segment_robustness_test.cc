@@ -238,6 +238,22 @@ TEST_F(SegmentRobustnessTest, RetentionNeverTakesCountsBack) {
   EXPECT_EQ(after.oldest_segment_timestamp_seconds, 1704164644.0);
 }
 
+TEST_F(SegmentRobustnessTest, FinishedSegmentWrittenAgainIsNotCountedTwice) {
+  const std::string clip = source_dir_ + "/clip.ts";
+  ASSERT_TRUE(MakeClip(clip, kFps, 4));
+  const std::string path = dir_ + "/cam_20240102-030400.ts";
+  std::filesystem::copy_file(clip, path);
+  SegmentAnalyzer analyzer(Options(0s));
+  const SegmentStats first = analyzer.Pass();
+  ASSERT_EQ(first.segments_total, 1u);
+  // A recorder resuming into the same file after a pause.
+  WriteAll(path, ReadAll(clip), /*append=*/true);
+  const SegmentStats& second = analyzer.Pass();
+  EXPECT_EQ(second.frames_total, first.frames_total);
+  EXPECT_EQ(second.segments_total, 1u);
+  EXPECT_EQ(second.storage_bytes, 2 * first.storage_bytes);
+}
+
 TEST_F(SegmentRobustnessTest, FirstPassLeavesOldFootageToHistory) {
   for (int i = 0; i < 3; ++i) {
     const std::string path = dir_ + "/cam_20240102-03040" + std::to_string(i * 4) + ".mp4";

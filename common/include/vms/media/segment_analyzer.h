@@ -50,14 +50,25 @@ struct SegmentAnalyzerOptions {
 // snapshot.
 //
 // Rules:
+//  - segments: regular files directly in the directory matching the glob
+//    and extensions, in recording order (mtime, then name). A segment is
+//    closed once a newer one exists or it is unmodified for close_after.
+//    fMP4 media segments (.m4s) are read behind the newest file whose name
+//    contains "init" (ffmpeg's hls/dash muxers), which is not a segment.
 //  - frames: packets of the first video stream; media bytes: sizes of all
 //    video and audio packets (container overhead excluded), as
-//    `ffprobe -show_packets` reports them.
+//    `ffprobe -show_packets` reports them. MPEG-TS is demuxed without codec
+//    parsers: one PES packet is one frame, as muxers write video.
 //  - dropped frames: a PTS delta of k frame intervals inside a segment is
 //    k - 1 missing frames; the interval is calibrated from the stream's own
-//    deltas (median, refined), not from container metadata.
+//    deltas (median, refined), not from container metadata. Frames missing
+//    before a segment's first or after its last frame are gap time instead.
+//  - corrupt: video/audio packets the demuxer flags AV_PKT_FLAG_CORRUPT
+//    (e.g. a TS continuity-counter gap inside a PES).
 //  - fps: frames / (PTS span + one interval) over the frames the last pass
-//    analysed of the newest segment with at least two of them.
+//    analysed of the newest segment with at least two of them; 0 once a
+//    pass finds no new frame and the newest segment is older than
+//    close_after.
 //  - segment duration: PTS span of its video + one interval.
 //  - a segment's wall-clock start: the timestamp in its file name if any
 //    (see ParseSegmentNameTime), else the end of the previous segment plus
@@ -67,12 +78,23 @@ struct SegmentAnalyzerOptions {
 //  - gap: start of a completed segment minus the end of the previous
 //    completed one, when above gap_tolerance_seconds. Unreadable segments in
 //    between do not count as footage, so their time is a gap too.
+//  - last frame time: the segment's wall-clock start + PTS distance from its
+//    first frame to its newest.
+//  - oldest segment time: the oldest file's name timestamp, else its
+//    measured start, else its mtime minus the mean segment duration.
+//  - storage: apparent size (st_size) of the segment and init files.
 //  - MPEG-TS is demuxed incrementally: every byte is read from disk once; a
 //    window is cut where no PES packet is split and replayed to a fresh
 //    demuxer behind the file's PAT/PMT. Other containers are analysed once,
 //    when closed.
 //  - unreadable: a closed segment with no video packet (zero-length,
 //    garbage, truncated MP4 without an index, ...).
+//  - finished segments are folded into totals and not read again (the
+//    last few finished are remembered by inode, so one written to again
+//    after a pause is not counted twice); a file that shows up with an
+//    mtime older than an already finished segment counts as finished too.
+//    The directory is listed again only when its mtime changes (and every
+//    60 passes); otherwise only the unfinished segments are stat()ed.
 class SegmentAnalyzer {
  public:
   explicit SegmentAnalyzer(SegmentAnalyzerOptions options);
