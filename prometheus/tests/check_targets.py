@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 JOBS = {
     'recording-nodes': '9090',
@@ -63,10 +64,18 @@ def discover(config_dir, config, job):
     return kept
 
 
+def discover_all(config_dir, config):
+    """discover() for every job at once: promtool waits out its timeout per call."""
+    with ThreadPoolExecutor(max_workers=len(JOBS)) as pool:
+        results = pool.map(lambda job: discover(config_dir, config, job), JOBS)
+        return dict(zip(JOBS, results))
+
+
 def check_main(prom_dir):
     seen = {}
+    discovered = discover_all(prom_dir, 'prometheus.yml')
     for job, port in JOBS.items():
-        targets = discover(prom_dir, 'prometheus.yml', job)
+        targets = discovered[job]
         hosts = set()
         for t in targets:
             host, _, got_port = t['__address__'].rpartition(':')
@@ -106,9 +115,9 @@ def check_shards(prom_dir, seen):
             fail('sharding example: expected one hashmod keep per job')
         with open(os.path.join(tmp, 'shard-1.yml'), 'w') as f:
             f.write(shard1)
+        shards = [discover_all(tmp, f'shard-{k}.yml') for k in (0, 1)]
         for job in JOBS:
-            parts = [{t['__address__'] for t in discover(tmp, f'shard-{k}.yml', job)}
-                     for k in (0, 1)]
+            parts = [{t['__address__'] for t in shard[job]} for shard in shards]
             if parts[0] & parts[1]:
                 fail(f'shards: {job} targets on both shards: {sorted(parts[0] & parts[1])}')
             if parts[0] | parts[1] != seen[job]:
