@@ -5,7 +5,7 @@
 # stays quiet), the Alertmanager configs, the route of every alert, and the
 # inhibitions against a real Alertmanager on loopback.
 # Needs promtool, amtool and prometheus-alertmanager (Debian: prometheus,
-# prometheus-alertmanager) and python3. Exits non-zero on any failure.
+# prometheus-alertmanager) and python3 with PyYAML. Exits non-zero on any failure.
 set -uo pipefail
 tests=$(cd "$(dirname "$0")" && pwd)
 prom=$(dirname "$tests")
@@ -51,6 +51,12 @@ step "promtool check rules rules/*.yml" promtool check rules rules/*.yml
 for f in "$tests"/*_test.yml; do
   step "promtool test rules $(basename "$f")" promtool test rules "$f"
 done
+
+# Rules and dashboards read only metrics the exporters (or node_exporter, or
+# the recording rules) have: a renamed metric must not leave an alert that can
+# never fire.
+step "rules and dashboards read only known metrics (check_metric_names.py)" \
+  python3 "$tests/check_metric_names.py" "$prom/.."
 
 # Every alert has a test case where it fires (exp_alerts with entries) and one
 # where it must stay quiet (exp_alerts: []).
