@@ -87,9 +87,9 @@ Status DiskSpaceCollector::Collect(const ScrapeContext& ctx, MetricWriter& out) 
                         "Bytes available to unprivileged writers (statvfs f_bavail); the "
                         "recorder's view of how much room is left.");
   auto used = out.Gauge("disk_space_used_bytes",
-                        "Bytes in use: size minus all free blocks, so blocks reserved for root "
-                        "count as used.");
-  auto inodes_total = out.Gauge("disk_inodes_total", "Inodes in the file system (statvfs).");
+                        "Bytes in use: size minus all free blocks (f_bfree). Blocks reserved for "
+                        "root are neither used nor free, so used + free can be less than total.");
+  auto inodes_total = out.Gauge("disk_inodes", "Inodes in the file system (statvfs).");
   auto inodes_free = out.Gauge("disk_inodes_free",
                                "Free inodes; segment-heavy disks can run out of inodes before "
                                "bytes.");

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -117,7 +118,7 @@ TEST_F(DiskSpaceCollectorTest, ReportsEveryRealMountOnceWithLabels) {
   EXPECT_EQ(s.Mounts("disk_space_total_bytes"), kKept);
   EXPECT_EQ(s.Mounts("disk_space_free_bytes"), kKept);
   EXPECT_EQ(s.Mounts("disk_space_used_bytes"), kKept);
-  EXPECT_EQ(s.Mounts("disk_inodes_total"), kKept);
+  EXPECT_EQ(s.Mounts("disk_inodes"), kKept);
   EXPECT_EQ(s.Mounts("disk_inodes_free"), kKept);
   EXPECT_EQ(s.Mounts("disk_mount_readonly"), kKept);
   EXPECT_EQ(s.Mounts("disk_mount_stale"), kKept);
@@ -144,7 +145,7 @@ TEST_F(DiskSpaceCollectorTest, NumbersAreConsistent) {
     EXPECT_GT(total, 0);
     EXPECT_LE(*s.ByMount("disk_space_used_bytes", mp) + *s.ByMount("disk_space_free_bytes", mp),
               total);
-    EXPECT_LE(*s.ByMount("disk_inodes_free", mp), *s.ByMount("disk_inodes_total", mp));
+    EXPECT_LE(*s.ByMount("disk_inodes_free", mp), *s.ByMount("disk_inodes", mp));
     EXPECT_EQ(*s.ByMount("disk_mount_stale", mp), 0);
   }
 }
@@ -201,7 +202,7 @@ TEST_F(DiskSpaceCollectorTest, StuckMountIsStaleAndItsSizeLeftOut) {
     ASSERT_TRUE(s.status.ok()) << s.status.message();
     EXPECT_EQ(s.ByMount("disk_mount_stale", "/mnt/nas"), 1);
     EXPECT_FALSE(s.ByMount("disk_space_total_bytes", "/mnt/nas").has_value());
-    EXPECT_FALSE(s.ByMount("disk_inodes_total", "/mnt/nas").has_value());
+    EXPECT_FALSE(s.ByMount("disk_inodes", "/mnt/nas").has_value());
     EXPECT_EQ(s.ByMount("disk_mount_readonly", "/mnt/nas"), 0);
     EXPECT_EQ(s.ByMount("disk_mount_stale", "/srv/recordings"), 0);
     EXPECT_EQ(s.ByMount("disk_space_total_bytes", "/srv/recordings"), 1000);
@@ -231,6 +232,20 @@ TEST_F(DiskSpaceCollectorTest, StuckMountIsStaleAndItsSizeLeftOut) {
     }
   }
   EXPECT_EQ(size, 1000);
+}
+
+TEST_F(DiskSpaceCollectorTest, MountTableOfTheTreeStatvfsWalks) {
+  // With its own root the collector watches a host: PID 1's mount table.
+  const std::string procfs = test::MakeTempDir();
+  std::filesystem::create_directories(procfs + "/self");
+  std::filesystem::create_directories(procfs + "/1");
+  std::ofstream(procfs + "/self/mountinfo") << "27 1 8:1 / /tmp rw - ext4 /dev/sda1 rw\n";
+  std::ofstream(procfs + "/1/mountinfo") << "27 1 8:1 / /srv/archive rw - ext4 /dev/sdb1 rw\n";
+  DiskSpaceCollector host(procfs, rootfs_);
+  EXPECT_EQ(Collect(host).Mounts("disk_mount_stale"), std::set<std::string>{"/srv/archive"});
+  DiskSpaceCollector own(procfs, "/");
+  EXPECT_EQ(Collect(own).Mounts("disk_mount_stale"), std::set<std::string>{"/tmp"});
+  std::filesystem::remove_all(procfs);
 }
 
 TEST_F(DiskSpaceCollectorTest, MissingMountTableFailsTheCollector) {

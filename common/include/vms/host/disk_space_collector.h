@@ -16,7 +16,7 @@
 
 namespace vms {
 
-// disk_space_*, disk_inodes_*, disk_mount_readonly and disk_mount_stale per
+// disk_space_*, disk_inodes, disk_inodes_free, disk_mount_readonly and disk_mount_stale per
 // mounted file system. Mounts come from mountinfo, minus the pseudo file
 // systems and mount points DiskSpaceConfig excludes; statvfs runs through a
 // MountWatcher, so a dead NFS or FUSE mount is reported stale (and its size
