@@ -5,6 +5,7 @@ Run it with Debian's /usr/bin/python3: it needs python3-gi and the GStreamer
 typelibs (gir1.2-gst-rtsp-server-1.0), which a pyenv python does not see.
 
   rtsp_camera_sim.py --port 8554 --mounts 4                   # /cam1../cam4, no auth
+  rtsp_camera_sim.py --port 0 --mounts 64 --shared-encoder     # one encoder, 64 cameras
   rtsp_camera_sim.py --port 8554 --mount open \
       --mount basiccam,auth=basic,user=admin,password=pw \
       --mount digestcam,auth=digest,user=admin,password=pw \
@@ -25,6 +26,7 @@ import argparse
 import ctypes
 import signal
 import sys
+import threading
 
 import gi
 
@@ -33,15 +35,55 @@ gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
-ENCODERS = {
-    # tune=zerolatency and a keyframe every second keep DESCRIBE fast: the
-    # server answers once the payloader has seen the SPS.
-    "h264": "x264enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={fps}"
-    " ! rtph264pay name=pay0 pt=96 config-interval=1",
-    "h265": "x265enc tune=zerolatency speed-preset=ultrafast bitrate={kbps}"
-    " key-int-max={fps} ! rtph265pay name=pay0 pt=96 config-interval=1",
-    "mjpeg": "jpegenc quality=50 ! rtpjpegpay name=pay0 pt=26",
+# codec: (encoder, parser, payloader). tune=zerolatency and a keyframe every
+# second keep DESCRIBE fast: the server answers once the payloader has seen
+# the parameter sets.
+CODECS = {
+    "h264": ("x264enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={fps}",
+             "h264parse config-interval=-1", "rtph264pay name=pay0 pt=96 config-interval=1"),
+    "h265": ("x265enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={fps}",
+             "h265parse config-interval=-1", "rtph265pay name=pay0 pt=96 config-interval=1"),
+    "mjpeg": ("jpegenc quality=50", "jpegparse", "rtpjpegpay name=pay0 pt=26"),
 }
+APPSRC_CAPS = {
+    "h264": "video/x-h264,stream-format=byte-stream,alignment=au",
+    "h265": "video/x-h265,stream-format=byte-stream,alignment=au",
+    "mjpeg": "image/jpeg",
+}
+
+
+class SharedEncoder:
+    """One encoder whose output every mount of its codec repeats.
+
+    64 mounts then cost one encoder instead of 64, which lets a benchmark run
+    many cameras on a small machine.
+    """
+
+    def __init__(self, codec, source, args):
+        encode, parse, _ = CODECS[codec]
+        self.sources = []
+        self.pipeline = Gst.parse_launch(
+            f"{source} ! {encode.format(kbps=args.bitrate, fps=args.fps)} ! {parse} ! "
+            f"{APPSRC_CAPS[codec]} ! "
+            "appsink name=sink emit-signals=true sync=false max-buffers=4 drop=true")
+        self.pipeline.get_by_name("sink").connect("new-sample", self.on_sample)
+
+    def on_sample(self, sink):
+        buffer = sink.emit("pull-sample").get_buffer()
+        for src in list(self.sources):
+            # A shallow copy with no timestamps: each mount's appsrc stamps it
+            # with its own pipeline's clock (do-timestamp).
+            copy = buffer.copy()
+            copy.pts = copy.dts = Gst.CLOCK_TIME_NONE
+            src.emit("push-buffer", copy)
+        return Gst.FlowReturn.OK
+
+    def attach(self, factory):
+        def on_configure(factory, media):
+            src = media.get_element().get_by_name("src")
+            self.sources.append(src)
+            media.connect("unprepared", lambda media: self.sources.remove(src))
+        factory.connect("media-configure", on_configure)
 
 
 class Mount:
@@ -59,8 +101,8 @@ class Mount:
             setattr(self, key, value)
         if self.auth not in ("none", "basic", "digest"):
             raise SystemExit(f"auth must be none, basic or digest in {spec!r}")
-        if self.codec not in ENCODERS:
-            raise SystemExit(f"codec must be one of {sorted(ENCODERS)} in {spec!r}")
+        if self.codec not in CODECS:
+            raise SystemExit(f"codec must be one of {sorted(CODECS)} in {spec!r}")
 
     @property
     def path(self):
@@ -128,6 +170,10 @@ def main():
     parser.add_argument("--size", default="1280x720")
     parser.add_argument("--bitrate", type=int, default=2000, help="kbit/s")
     parser.add_argument("--request-log", help="append '<METHOD> <path>' per request")
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="stop when the parent dies, so a crashed test leaves no cameras")
+    parser.add_argument("--shared-encoder", action="store_true",
+                        help="one encoder per codec feeds every mount (cheap for many mounts)")
     args = parser.parse_args()
 
     width, _, height = args.size.partition("x")
@@ -147,12 +193,23 @@ def main():
 
     mount_points = server.get_mount_points()
     factories = []
+    source = (f"videotestsrc is-live=true pattern=ball ! video/x-raw,format=I420,width={width},"
+              f"height={height},framerate={args.fps}/1")
+    encoders = {}
     for mount in mounts:
         factory = GstRtspServer.RTSPMediaFactory()
-        source = (f"videotestsrc is-live=true pattern=ball ! video/x-raw,width={width},"
-                  f"height={height},framerate={args.fps}/1 ! ")
-        factory.set_launch("( " + source + ENCODERS[mount.codec].format(
-            kbps=args.bitrate, fps=args.fps) + " )")
+        encode, parse, pay = CODECS[mount.codec]
+        if args.shared_encoder:
+            if mount.codec not in encoders:
+                encoders[mount.codec] = SharedEncoder(mount.codec, source, args)
+            encoders[mount.codec].attach(factory)
+            factory.set_launch(
+                f"( appsrc name=src is-live=true format=time do-timestamp=true max-buffers=2 "
+                f"leaky-type=downstream "
+                f"caps={APPSRC_CAPS[mount.codec]} ! {parse} ! {pay} )")
+        else:
+            factory.set_launch(
+                f"( {source} ! {encode.format(kbps=args.bitrate, fps=args.fps)} ! {pay} )")
         # One pipeline per mount whatever the number of clients.
         factory.set_shared(True)
         permissions = GstRtspServer.RTSPPermissions()
@@ -192,22 +249,40 @@ def main():
     loop = GLib.MainLoop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, sig, loop.quit)
-    # A test that crashes must not leave its cameras running (PR_SET_PDEATHSIG).
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+    if args.exit_with_parent:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     port = server.get_bound_port()
     # Like a real camera, each mount encodes all the time: one shared media
     # per mount, prepared here and never released. Otherwise a DESCRIBE-only
     # client's disconnect unprepares it and the next DESCRIBE races that with
     # a 503.
+    for encoder in encoders.values():
+        encoder.pipeline.set_state(Gst.State.PLAYING)
     keep = []
+    failed = []
+
+    def prepare(mount, media):
+        thread = server.get_thread_pool().get_thread(
+            GstRtspServer.RTSPThreadType.MEDIA, GstRtspServer.RTSPContext())
+        if thread is None or not media.prepare(thread):
+            failed.append(mount.path)
+
+    # Each prepare waits for a keyframe; in parallel, startup takes one
+    # keyframe interval, not one per mount.
+    workers = []
     for mount, factory in factories:
         url = GstRtsp.RTSPUrl.parse(f"rtsp://{args.address}:{port}{mount.path}")[1]
         media = factory.construct(url)
-        thread = server.get_thread_pool().get_thread(
-            GstRtspServer.RTSPThreadType.MEDIA, GstRtspServer.RTSPContext())
-        if media is None or thread is None or not media.prepare(thread):
-            raise SystemExit(f"cannot start the pipeline of {mount.path}")
+        if media is None:
+            raise SystemExit(f"cannot build the pipeline of {mount.path}")
         keep.append(media)
+        workers.append(threading.Thread(target=prepare, args=(mount, media)))
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if failed:
+        raise SystemExit(f"cannot start the pipelines of {', '.join(failed)}")
     print(f"READY {port}", flush=True)
     loop.run()
 

@@ -47,7 +47,8 @@ class CameraSim {
                                      "--bitrate",
                                      "300",
                                      "--request-log",
-                                     request_log()};
+                                     request_log(),
+                                     "--exit-with-parent"};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     process_ = std::make_unique<test::Subprocess>(argv, dir_ + "/sim.out");
     // READY comes after every mount's encoder runs; the port opens before.
@@ -93,7 +94,7 @@ class RtspProbeTest : public ::testing::Test {
          std::string("basiccam,auth=basic,user=admin,password=") + kPassword, "--mount",
          std::string("digestcam,auth=digest,user=admin,password=") + kPassword, "--mount",
          std::string("lockcam,auth=digest,user=lock,password=") + kPassword, "--mount",
-         "hevc,codec=h265"});
+         "hevc,codec=h265", "--mount", "mjpeg,codec=mjpeg"});
   }
   static void TearDownTestSuite() {
     delete sim_;
@@ -185,6 +186,15 @@ TEST_F(RtspProbeTest, H265CameraSizeComesFromSpropSps) {
   EXPECT_EQ(r.codec, "H265");
   EXPECT_EQ(r.width, 640);
   EXPECT_EQ(r.height, 360);
+}
+
+TEST_F(RtspProbeTest, MjpegCameraIsOkWithoutASize) {
+  // JPEG over RTP carries its size in the stream only, which a probe that
+  // never PLAYs does not see.
+  const auto r = ProbeOnce({.camera_id = "mjpeg", .url = sim_->url("/mjpeg")});
+  EXPECT_EQ(r.state, CameraState::kOk) << r.error;
+  EXPECT_EQ(r.codec, "MJPEG");
+  EXPECT_EQ(r.width, 0);
 }
 
 TEST_F(RtspProbeTest, BasicAuthWithTheRightPassword) {
