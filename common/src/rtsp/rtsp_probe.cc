@@ -106,9 +106,7 @@ class RtspProbe::Run : public std::enable_shared_from_this<Run> {
     auto self = shared_from_this();
     timer_.expires_at(deadline_);
     timer_.async_wait([self](const boost::system::error_code& ec) {
-      if (!ec)
-        self->Complete(
-            Failure(CameraState::kTimeout, "no answer while " + self->phase_, self->last_status_));
+      if (!ec) self->TimedOut();
     });
     phase_ = "resolving " + url_.host;
     resolver_.async_resolve(
@@ -123,6 +121,10 @@ class RtspProbe::Run : public std::enable_shared_from_this<Run> {
           self->endpoints_ = std::move(results);
           self->Connect();
         });
+  }
+
+  void TimedOut() {
+    Complete(Failure(CameraState::kTimeout, "no answer while " + phase_, last_status_));
   }
 
   // Ends the run now with `outcome`; later handlers see done_ and return.
@@ -434,7 +436,7 @@ void RtspProbe::Start(Clock::time_point deadline, std::function<void()> done) {
 void RtspProbe::Cancel() {
   if (!run_) return;
   if (Clock::now() >= run_deadline_) {
-    std::exchange(run_, nullptr)->Complete(Failure(CameraState::kTimeout, "deadline passed"));
+    std::exchange(run_, nullptr)->TimedOut();
     return;
   }
   std::exchange(run_, nullptr)->Abandon();
