@@ -1,10 +1,13 @@
 #include "tls_context.h"
 
+#include <arpa/inet.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -46,8 +49,49 @@ BioPtr MemoryBio(const std::string& pem) {
 // does not support them either, so refuse instead.
 int NoPassphrase(char*, int, int, void*) { return 0; }
 
-// RequestClientCert and RequireAnyClientCert take whatever certificate comes.
-int AcceptAnyCertificate(int, X509_STORE_CTX*) { return 1; }
+// A certificate's DNS, email, IP and URI subject alternative names, as Go
+// prints them (exporter-toolkit compares client_allowed_sans to these).
+std::vector<std::string> SubjectAltNames(X509* cert) {
+  std::vector<std::string> out;
+  auto* names =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  if (names == nullptr) return out;
+  for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
+    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
+    if (name->type == GEN_DNS || name->type == GEN_EMAIL || name->type == GEN_URI) {
+      const ASN1_IA5STRING* text = name->d.ia5;
+      out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(text)),
+                       static_cast<std::size_t>(ASN1_STRING_length(text)));
+    } else if (name->type == GEN_IPADD) {
+      const ASN1_OCTET_STRING* ip = name->d.iPAddress;
+      const int family = ASN1_STRING_length(ip) == 4 ? AF_INET : AF_INET6;
+      if (ASN1_STRING_length(ip) != 4 && ASN1_STRING_length(ip) != 16) continue;
+      std::array<char, INET6_ADDRSTRLEN> text{};
+      if (inet_ntop(family, ASN1_STRING_get0_data(ip), text.data(), text.size()) != nullptr) {
+        out.emplace_back(text.data());
+      }
+    }
+  }
+  GENERAL_NAMES_free(names);
+  return out;
+}
+
+// Runs after OpenSSL's own verification of each certificate in the chain.
+bool VerifyClientCertificate(ClientAuth auth, const std::vector<std::string>& allowed_sans,
+                             bool preverified, ssl::verify_context& verify) {
+  // RequestClientCert and RequireAnyClientCert take whatever comes.
+  if (auth == ClientAuth::kRequestClientCert || auth == ClientAuth::kRequireAnyClientCert) {
+    return true;
+  }
+  if (!preverified) return false;
+  X509_STORE_CTX* store = verify.native_handle();
+  if (allowed_sans.empty() || X509_STORE_CTX_get_error_depth(store) != 0) return true;
+  for (const auto& san : SubjectAltNames(X509_STORE_CTX_get_current_cert(store))) {
+    if (std::find(allowed_sans.begin(), allowed_sans.end(), san) != allowed_sans.end()) return true;
+  }
+  X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+  return false;
+}
 
 Status LoadClientCas(SSL_CTX* native, const std::string& pem, const std::string& what) {
   BioPtr bio = MemoryBio(pem);
@@ -178,10 +222,13 @@ Result<std::shared_ptr<ssl::context>> BuildTlsContext(const TlsSettings& setting
                                    "tls_server_config.client_ca_file " + settings.client_ca_file);
     if (!s.ok()) return s;
   }
-  const bool accept_any = settings.client_auth == ClientAuth::kRequestClientCert ||
-                          settings.client_auth == ClientAuth::kRequireAnyClientCert;
-  SSL_CTX_set_verify(native, VerifyMode(settings.client_auth),
-                     accept_any ? AcceptAnyCertificate : nullptr);
+  ctx->set_verify_mode(VerifyMode(settings.client_auth));
+  if (settings.client_auth != ClientAuth::kNoClientCert) {
+    ctx->set_verify_callback([auth = settings.client_auth, allowed = settings.client_allowed_sans](
+                                 bool preverified, ssl::verify_context& verify) {
+      return VerifyClientCertificate(auth, allowed, preverified, verify);
+    });
+  }
   // Session resumption with peer verification needs a context id.
   static constexpr unsigned char kSessionContext[] = "vms-exporter";
   SSL_CTX_set_session_id_context(native, kSessionContext, sizeof kSessionContext - 1);

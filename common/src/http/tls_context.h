@@ -35,6 +35,8 @@ struct TlsSettings {
   std::string key_file;
   std::string client_ca_file;  // empty: none
   ClientAuth client_auth = ClientAuth::kNoClientCert;
+  // When set, a verified client certificate must carry one of these SANs.
+  std::vector<std::string> client_allowed_sans;
   int min_version = 0;               // set by the parser; TLS 1.2 unless configured
   int max_version = 0;               // 0: the highest OpenSSL supports
   std::vector<std::string> ciphers;  // OpenSSL names; empty: OpenSSL's defaults

@@ -80,6 +80,7 @@ std::optional<TlsSettings> ParseTls(MapReader tls, const std::filesystem::path& 
                  "VerifyClientCertIfGiven or RequireAndVerifyClientCert)");
   }
   s.client_auth = *auth;
+  s.client_allowed_sans = tls.StringList("client_allowed_sans");
 
   for (const char* key : {"min_version", "max_version"}) {
     const std::string name = tls.String(key, "");
@@ -124,6 +125,10 @@ std::optional<TlsSettings> ParseTls(MapReader tls, const std::filesystem::path& 
                         s.client_auth == ClientAuth::kRequireAndVerifyClientCert;
   if (verifies && s.client_ca_file.empty()) {
     tls.Fail("client_auth_type", "\"" + auth_name + "\" needs client_ca_file to verify against");
+  }
+  if (!s.client_allowed_sans.empty() && !verifies) {
+    tls.Fail("client_allowed_sans",
+             "needs client_auth_type VerifyClientCertIfGiven or RequireAndVerifyClientCert");
   }
   if (!s.client_ca_file.empty() && s.client_auth == ClientAuth::kNoClientCert) {
     tls.Fail("client_ca_file", "is set but client_auth_type is NoClientCert");

@@ -44,11 +44,12 @@ class WebTlsTest : public ::testing::Test {
     MustRun("cd " + *pki_dir + " && openssl req -x509 " + key +
             " -keyout ca.key -out ca.crt -days 2 -subj /CN=vms-test-ca");
     std::ofstream(*pki_dir + "/server.ext") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
+    std::ofstream(*pki_dir + "/client.ext") << "subjectAltName=DNS:scraper.example,IP:10.0.0.7\n";
     for (const std::string name : {"server-one", "server-two", "client"}) {
       const std::string serial = name == "server-one"   ? "1001"
                                  : name == "server-two" ? "2002"
                                                         : "3003";
-      const std::string ext = name == "client" ? "" : " -extfile server.ext";
+      const std::string ext = name == "client" ? " -extfile client.ext" : " -extfile server.ext";
       MustRun("cd " + *pki_dir + " && openssl req -new " + key + " -keyout " + name + ".key -out " +
               name + ".csr -subj /CN=" + name + " && openssl x509 -req -in " + name +
               ".csr -CA ca.crt -CAkey ca.key -set_serial " + serial + " -days 2" + ext + " -out " +
@@ -176,6 +177,21 @@ TEST_F(WebTlsTest, RequireAndVerifyClientCert) {
   const auto rogue = Curl(*exporter, CaArgs() + ClientCert("rogue"));
   EXPECT_NE(rogue.exit_code, 0) << rogue.output;
   EXPECT_THAT(rogue.output, Not(HasSubstr("HTTP=200")));
+}
+
+TEST_F(WebTlsTest, ClientAllowedSans) {
+  const std::string base =
+      "  client_ca_file: " + *pki_dir + "/ca.crt\n  client_auth_type: RequireAndVerifyClientCert\n";
+  {
+    auto exporter = Start(TlsConfig(base + "  client_allowed_sans: [other.example, 10.0.0.7]\n"));
+    EXPECT_THAT(Curl(*exporter, CaArgs() + ClientCert("client")).output, HasSubstr("HTTP=200"));
+  }
+  {
+    auto exporter = Start(TlsConfig(base + "  client_allowed_sans: [other.example]\n"));
+    const auto refused = Curl(*exporter, CaArgs() + ClientCert("client"));
+    EXPECT_NE(refused.exit_code, 0) << refused.output;
+    EXPECT_THAT(refused.output, Not(HasSubstr("HTTP=200")));
+  }
 }
 
 TEST_F(WebTlsTest, VerifyClientCertIfGiven) {

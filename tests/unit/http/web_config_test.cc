@@ -140,6 +140,14 @@ TEST_F(WebConfigTest, ClientCaWithoutClientAuthType) {
                         "NoClientCert"));
 }
 
+TEST_F(WebConfigTest, AllowedSansNeedVerifiedClientCerts) {
+  EXPECT_THAT(ErrorFor("tls_server_config:\n  cert_file: c.pem\n  key_file: k.pem\n"
+                       "  client_auth_type: RequireAnyClientCert\n"
+                       "  client_allowed_sans: [scraper.example]\n"),
+              HasSubstr("web.yml:5:24: tls_server_config.client_allowed_sans: needs "
+                        "client_auth_type VerifyClientCertIfGiven or RequireAndVerifyClientCert"));
+}
+
 TEST_F(WebConfigTest, KeyWithoutCert) {
   EXPECT_THAT(ErrorFor("tls_server_config:\n  key_file: k.pem\n"),
               HasSubstr("tls_server_config.cert_file: is required"));
