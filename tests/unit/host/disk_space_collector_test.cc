@@ -194,7 +194,8 @@ TEST_F(DiskSpaceCollectorTest, StuckMountIsStaleAndItsSizeLeftOut) {
   auto gate = std::make_shared<Gate>();
   DiskSpaceCollector c(kProcfs, rootfs_, BlockingStat(gate, "/mnt/nas"));
   DiskSpaceConfig config;
-  config.mount_timeout = std::chrono::milliseconds(50);
+  // Long enough for the mounts that do answer, even on a loaded machine.
+  config.mount_timeout = std::chrono::milliseconds(500);
   c.Configure(config);
 
   for (int i = 0; i < 5; ++i) {
