@@ -177,7 +177,7 @@ Result<std::shared_ptr<ssl::context>> BuildTlsContext(const TlsSettings& setting
   if (settings.prefer_server_cipher_suites) {
     SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE);
   }
-  if (settings.min_version < TLS1_2_VERSION) {
+  if (settings.min_version != 0 && settings.min_version < TLS1_2_VERSION) {
     // OpenSSL 3's default security level forbids the SHA-1 signatures TLS
     // 1.0/1.1 need, which would make an explicit TLS10/TLS11 (allowed by
     // exporter-toolkit for legacy scrapers) fail every such handshake.

@@ -37,7 +37,7 @@ struct TlsSettings {
   ClientAuth client_auth = ClientAuth::kNoClientCert;
   // When set, a verified client certificate must carry one of these SANs.
   std::vector<std::string> client_allowed_sans;
-  int min_version = 0;               // set by the parser; TLS 1.2 unless configured
+  int min_version = TLS1_2_VERSION;  // exporter-toolkit's default
   int max_version = 0;               // 0: the highest OpenSSL supports
   std::vector<std::string> ciphers;  // OpenSSL names; empty: OpenSSL's defaults
   std::vector<std::string> groups;   // OpenSSL names; empty: OpenSSL's defaults

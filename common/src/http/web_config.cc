@@ -89,7 +89,6 @@ std::optional<TlsSettings> ParseTls(MapReader tls, const std::filesystem::path& 
     if (!version) tls.Fail(key, "unknown TLS version \"" + name + "\" (use TLS10 to TLS13)");
     (std::string_view(key) == "min_version" ? s.min_version : s.max_version) = *version;
   }
-  if (s.min_version == 0) s.min_version = TLS1_2_VERSION;
   if (s.max_version != 0 && s.max_version < s.min_version) {
     tls.Fail("max_version", "is lower than min_version");
   }
