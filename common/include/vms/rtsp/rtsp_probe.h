@@ -11,27 +11,13 @@
 
 #include "vms/probe/probe_scheduler.h"
 #include "vms/probe/snapshot.h"
+#include "vms/rtsp/camera_state.h"
 
 namespace vms {
-
-// How the last probe of a camera ended (camera_connection_state).
-enum class CameraState {
-  kOk,             // DESCRIBE 200 with an SDP holding a video track
-  kUnauthorized,   // 401/403
-  kNotFound,       // 404
-  kOverloaded,     // 453 Not Enough Bandwidth, 503 Service Unavailable
-  kRefused,        // ECONNREFUSED
-  kTimeout,        // the deadline passed (a frozen camera)
-  kUnreachable,    // DNS failure, EHOSTUNREACH, ENETUNREACH
-  kProtocolError,  // not RTSP, malformed or oversized answer, bad SDP, no video track
-  kLockedOut,      // not probed: credentials were refused, waiting for new ones or the back-off
-};
-inline constexpr CameraState kAllCameraStates[] = {
-    CameraState::kOk,          CameraState::kUnauthorized,  CameraState::kNotFound,
-    CameraState::kOverloaded,  CameraState::kRefused,       CameraState::kTimeout,
-    CameraState::kUnreachable, CameraState::kProtocolError, CameraState::kLockedOut};
-// "ok", "unauthorized", ... as in the state label.
-std::string_view CameraStateName(CameraState state);
+namespace internal {
+class DescribeExchange;
+struct ExchangeOutcome;
+}  // namespace internal
 
 // One probe's outcome; published whole, never changed afterwards.
 struct RtspProbeResult {
@@ -92,15 +78,12 @@ class RtspProbe : public Probe {
   const Snapshot<RtspProbeResult>& snapshot() const { return snapshot_; }
 
  private:
-  class Run;
-  struct Outcome;
-  static Outcome Failure(CameraState state, std::string error, int status = 0);
-  void Finish(const Outcome& outcome);
+  void Finish(const internal::ExchangeOutcome& outcome);
 
   boost::asio::io_context& io_;
   RtspProbeConfig config_;
   Snapshot<RtspProbeResult> snapshot_;
-  std::shared_ptr<Run> run_;  // the run in flight, if any
+  std::shared_ptr<internal::DescribeExchange> run_;  // the run in flight, if any
   std::chrono::steady_clock::time_point run_started_{};
   std::chrono::steady_clock::time_point run_deadline_{};
   std::function<void()> done_;
