@@ -169,7 +169,12 @@ std::optional<std::string> OpenSslGroupName(std::string_view go_name) {
 
 Result<std::shared_ptr<ssl::context>> BuildTlsContext(const TlsSettings& settings,
                                                       const TlsFiles& files) {
-  ERR_clear_error();
+  // This may run on the event loop during a reload: leave no stale error in
+  // the thread's queue for the next handshake to trip over.
+  struct ClearErrors {
+    ClearErrors() { ERR_clear_error(); }
+    ~ClearErrors() { ERR_clear_error(); }
+  } clear_errors;
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
   SSL_CTX* native = ctx->native_handle();
   SSL_CTX_set_default_passwd_cb(native, NoPassphrase);
@@ -232,7 +237,6 @@ Result<std::shared_ptr<ssl::context>> BuildTlsContext(const TlsSettings& setting
   // Session resumption with peer verification needs a context id.
   static constexpr unsigned char kSessionContext[] = "vms-exporter";
   SSL_CTX_set_session_id_context(native, kSessionContext, sizeof kSessionContext - 1);
-  ERR_clear_error();
   return ctx;
 }
 
