@@ -95,7 +95,6 @@ void DescribeExchange::Complete(ExchangeOutcome outcome) {
   if (auto on_done = std::exchange(on_done_, nullptr)) on_done(outcome);
 }
 
-
 void DescribeExchange::Abandon() {
   on_done_ = nullptr;
   done_ = true;
