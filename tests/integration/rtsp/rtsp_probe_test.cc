@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,6 +17,7 @@
 #include <atomic>
 #include <csignal>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "support/subprocess.h"
@@ -146,6 +149,7 @@ class RtspProbeTest : public ::testing::Test {
   }
 
   static CameraSim* sim_;
+  std::ostringstream log_;
 };
 
 CameraSim* RtspProbeTest::sim_ = nullptr;
@@ -222,6 +226,48 @@ TEST_F(RtspProbeTest, CredentialsInTheUrlAreUsedAndNeverShown) {
                         sim_->url("/digestcam").substr(std::string("rtsp://").size())});
   EXPECT_EQ(bad.state, CameraState::kUnauthorized);
   EXPECT_THAT(bad.error, Not(HasSubstr("wrongpw")));
+}
+
+TEST_F(RtspProbeTest, CredentialsNeverReachTheLog) {
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log_);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+  const std::string host = sim_->url("/digestcam").substr(std::string("rtsp://").size());
+  ProbeOnce({.camera_id = "d", .url = "rtsp://admin:" + std::string(kPassword) + "@" + host});
+  ProbeOnce({.camera_id = "d", .url = "rtsp://admin:wrongpw@" + host});
+  ProbeOnce(
+      {.camera_id = "d", .url = sim_->url("/digestcam"), .user = "admin", .password = "wrongpw2"});
+  spdlog::set_default_logger(previous);
+  const std::string logged = log_.str();
+  EXPECT_THAT(logged, HasSubstr("rtsp://admin:***@"));
+  EXPECT_THAT(logged, HasSubstr("unauthorized"));
+  EXPECT_THAT(logged, Not(HasSubstr(kPassword)));
+  EXPECT_THAT(logged, Not(HasSubstr("wrongpw")));
+}
+
+TEST_F(RtspProbeTest, ProbesRunInParallelWithoutInterfering) {
+  boost::asio::io_context io;
+  ProbeScheduler scheduler(io, 3);
+  std::vector<std::shared_ptr<RtspProbe>> probes;
+  for (int i = 0; i < 4; ++i) {
+    probes.push_back(std::make_shared<RtspProbe>(io, RtspProbeConfig{.url = sim_->url("/open")}));
+    probes.push_back(std::make_shared<RtspProbe>(io, RtspProbeConfig{.url = sim_->url("/hevc")}));
+    probes.push_back(std::make_shared<RtspProbe>(
+        io,
+        RtspProbeConfig{.url = sim_->url("/digestcam"), .user = "admin", .password = kPassword}));
+    probes.push_back(std::make_shared<RtspProbe>(
+        io,
+        RtspProbeConfig{.url = sim_->url("/basiccam"), .user = "admin", .password = kPassword}));
+  }
+  for (const auto& p : probes) scheduler.Add(p, {.interval = 100ms, .timeout = 2s, .jitter = 0.5});
+  io.run_for(1500ms);
+  for (const auto& p : probes) {
+    const auto r = p->Latest();
+    ASSERT_TRUE(r);
+    EXPECT_GE(r->probes_total, 3u);
+    EXPECT_EQ(r->failures_total, 0u) << r->error;
+    EXPECT_EQ(r->width, 640);
+  }
 }
 
 TEST_F(RtspProbeTest, MissingCredentialsAreUnauthorizedWithoutLockout) {
