@@ -53,35 +53,34 @@ void FrameTiming::Flush() {
 }
 
 void FrameTiming::Emit(std::int64_t pts) {
-  // A duplicate, or a frame reordered deeper than the buffer: it was counted
-  // as a packet already and says nothing about missing frames.
-  if (last_ && pts <= *last_) return;
   if (last_) {
     const std::int64_t delta = pts - *last_;
-    if (interval_) {
-      Count(delta);
-    } else {
-      pending_deltas_.push_back(delta);
-      if (pending_deltas_.size() >= calibration_deltas_) Calibrate();
+    // A duplicate, or a frame reordered deeper than the buffer: it was
+    // counted as a packet already and says nothing about missing frames.
+    if (delta <= 0 && -delta <= max_gap_ticks_) return;
+    if (delta > 0 && delta <= max_gap_ticks_) {
+      span_ += delta;
+      // The window's first frame starts it; deltas reaching back before the
+      // window belong to the previous one.
+      if (window_frames_ > 0) window_span_ += delta;
+      if (interval_) {
+        dropped_ += MissingFramesInGap(delta, *interval_);
+      } else {
+        pending_deltas_.push_back(delta);
+        if (pending_deltas_.size() >= calibration_deltas_) Calibrate();
+      }
     }
   }
   if (!first_) first_ = pts;
   last_ = pts;
   ++frames_;
-  if (window_frames_ == 0) window_first_ = pts;
-  window_last_ = pts;
   ++window_frames_;
-}
-
-void FrameTiming::Count(std::int64_t delta) {
-  if (delta > max_gap_ticks_) return;
-  dropped_ += MissingFramesInGap(delta, *interval_);
 }
 
 void FrameTiming::Calibrate() {
   interval_ = EstimateFrameInterval(pending_deltas_);
   if (interval_) {
-    for (std::int64_t d : pending_deltas_) Count(d);
+    for (std::int64_t d : pending_deltas_) dropped_ += MissingFramesInGap(d, *interval_);
   }
   pending_deltas_.clear();
 }

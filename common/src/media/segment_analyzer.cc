@@ -100,10 +100,17 @@ struct SegmentAnalyzer::FileState {
     return tb_den != 0 ? ticks * tb_num / static_cast<double>(tb_den) : 0;
   }
   double IntervalTicks() const { return timing ? timing->interval().value_or(0) : 0; }
-  double DurationSeconds() const {
-    if (!min_pts || !max_pts) return 0;
-    return Seconds(static_cast<double>(*max_pts - *min_pts) + IntervalTicks());
+  // Presentation time from the first frame to the newest, including frames
+  // still in the reorder buffer.
+  double SpanSeconds() const {
+    if (!timing) return 0;
+    double ticks = static_cast<double>(timing->span_ticks());
+    if (timing->last_pts() && max_pts && *max_pts > *timing->last_pts()) {
+      ticks += static_cast<double>(*max_pts - *timing->last_pts());
+    }
+    return Seconds(ticks);
   }
+  double DurationSeconds() const { return timing ? SpanSeconds() + Seconds(IntervalTicks()) : 0; }
 };
 
 struct SegmentAnalyzer::Previous {
@@ -316,14 +323,12 @@ void SegmentAnalyzer::AfterDemux(const SegmentFile& file, FileState& state) {
     stats_.frame_interval_seconds = state.Seconds(*timing.interval());
     if (timing.window_frames() >= 2) {
       const double span =
-          state.Seconds(static_cast<double>(timing.window_last_pts() - timing.window_first_pts()) +
-                        *timing.interval());
+          state.Seconds(static_cast<double>(timing.window_span_ticks()) + *timing.interval());
       if (span > 0) stats_.fps = static_cast<double>(timing.window_frames()) / span;
     }
   }
-  if (state.min_pts && state.max_pts) {
-    const double last_frame = WallStart(file, state) +
-                              state.Seconds(static_cast<double>(*state.max_pts - *state.min_pts));
+  if (state.min_pts) {
+    const double last_frame = WallStart(file, state) + state.SpanSeconds();
     stats_.last_frame_timestamp_seconds =
         std::max(stats_.last_frame_timestamp_seconds.value_or(last_frame), last_frame);
   }
@@ -362,7 +367,8 @@ void SegmentAnalyzer::Complete(const SegmentFile& file, FileState& state) {
   previous_->wall_end = start + duration;
   previous_->tb_num = state.tb_num;
   previous_->tb_den = state.tb_den;
-  previous_->end_pts = static_cast<double>(*state.max_pts) + state.IntervalTicks();
+  previous_->end_pts = static_cast<double>(state.timing->last_pts().value_or(*state.min_pts)) +
+                       state.IntervalTicks();
   state.timing.reset();
 }
 

@@ -76,10 +76,14 @@ TEST_F(SegmentRobustnessTest, GrowingTsIsReadOnceAndMatchesOneGo) {
     EXPECT_GE(stats.frames_total, frames_seen);
     EXPECT_EQ(stats.segments_total, 0u);  // still being recorded
     frames_seen = stats.frames_total;
-    std::printf("incremental: %llu bytes on disk, %llu read, %llu frames\n",
+    // fps over what this pass analysed of the live segment.
+    if (stats.fps) {
+      EXPECT_NEAR(*stats.fps, kFps, kFps * 0.005);
+    }
+    std::printf("incremental: %llu bytes on disk, %llu read, %llu frames, fps %.4f\n",
                 static_cast<unsigned long long>(appended),
                 static_cast<unsigned long long>(stats.bytes_read_total),
-                static_cast<unsigned long long>(stats.frames_total));
+                static_cast<unsigned long long>(stats.frames_total), stats.fps.value_or(0));
   }
   EXPECT_GT(frames_seen, truth.video_packets / 2);
   AgeFile(live, 7200);  // the recorder moved on

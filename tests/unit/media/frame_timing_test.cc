@@ -98,8 +98,23 @@ TEST(FrameTimingTest, WindowCoversFramesSinceReset) {
   timing.ResetWindow();
   for (int n = 10; n < 30; ++n) timing.Add(n * 3600);
   EXPECT_EQ(timing.window_frames(), 20u);
-  EXPECT_EQ(timing.window_first_pts(), 10 * 3600);
-  EXPECT_EQ(timing.window_last_pts(), 29 * 3600);
+  EXPECT_EQ(timing.window_span_ticks(), 19 * 3600);
+  EXPECT_EQ(timing.span_ticks(), 29 * 3600);
+}
+
+TEST(FrameTimingTest, TimelineResetStartsAFreshRun) {
+  FrameTiming timing(/*max_gap_ticks=*/90000 * 60);
+  for (int n = 0; n < 50; ++n) timing.Add(8'000'000'000LL + n * 3600);
+  // The recorder restarted its clock: PTS start again near zero.
+  for (int n = 0; n < 50; ++n) {
+    if (n != 25) timing.Add(n * 3600);
+  }
+  timing.Flush();
+  EXPECT_EQ(timing.frames(), 99u);
+  EXPECT_EQ(timing.dropped(), 1u);  // the frame missing after the reset
+  // Frames of the old timeline still in the reorder buffer come out after
+  // the new ones, across one more discontinuity: one interval is lost.
+  EXPECT_NEAR(timing.span_ticks(), (49 + 49) * 3600, 3600);
 }
 
 }  // namespace

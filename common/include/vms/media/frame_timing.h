@@ -28,8 +28,9 @@ std::optional<double> EstimateFrameInterval(std::vector<std::int64_t> deltas);
 // later delta is checked for missing frames.
 class FrameTiming {
  public:
-  // Deltas larger than `max_gap_ticks` are a timeline discontinuity (recorder
-  // restart, clock reset), not missing frames.
+  // Deltas larger than `max_gap_ticks`, or a jump back by more than that,
+  // are a timeline discontinuity (recorder restart, clock reset, PTS wrap):
+  // not missing frames, and not part of the span.
   explicit FrameTiming(std::int64_t max_gap_ticks, std::size_t reorder_depth = 16,
                        std::size_t calibration_deltas = 24);
 
@@ -38,7 +39,10 @@ class FrameTiming {
   // from whatever deltas there are.
   void Flush();
   // Starts a new measurement window for fps (one analysis pass).
-  void ResetWindow() { window_frames_ = 0; }
+  void ResetWindow() {
+    window_frames_ = 0;
+    window_span_ = 0;
+  }
 
   std::uint64_t dropped() const { return dropped_; }
   std::optional<double> interval() const { return interval_; }
@@ -46,14 +50,15 @@ class FrameTiming {
   std::uint64_t frames() const { return frames_; }
   std::optional<std::int64_t> first_pts() const { return first_; }
   std::optional<std::int64_t> last_pts() const { return last_; }
-  // Frames emitted since ResetWindow() and their PTS range.
+  // Presentation time covered, in ticks: the sum of the deltas between
+  // consecutive frames, discontinuities left out.
+  std::int64_t span_ticks() const { return span_; }
+  // Frames emitted since ResetWindow() and the span they cover.
   std::uint64_t window_frames() const { return window_frames_; }
-  std::int64_t window_first_pts() const { return window_first_; }
-  std::int64_t window_last_pts() const { return window_last_; }
+  std::int64_t window_span_ticks() const { return window_span_; }
 
  private:
   void Emit(std::int64_t pts);
-  void Count(std::int64_t delta);
   void Calibrate();
 
   std::int64_t max_gap_ticks_;
@@ -66,9 +71,9 @@ class FrameTiming {
   std::uint64_t frames_ = 0;
   std::optional<std::int64_t> first_;
   std::optional<std::int64_t> last_;
+  std::int64_t span_ = 0;
   std::uint64_t window_frames_ = 0;
-  std::int64_t window_first_ = 0;
-  std::int64_t window_last_ = 0;
+  std::int64_t window_span_ = 0;
 };
 
 }  // namespace vms::media
