@@ -146,6 +146,8 @@ bool BasicAuthenticator::Authorize(std::string_view authorization) {
 
 bool BasicAuthenticator::BcryptMatches(const std::string& password, const std::string& hash) {
   std::lock_guard lock(bcrypt_mu_);
+  ++bcrypt_runs_;
+  last_bcrypt_cost_ = BcryptCost(hash);
   const char* computed = crypt_r(password.c_str(), hash.c_str(), crypt_data_.get());
   if (computed == nullptr || computed[0] == '*') return false;
   return std::strlen(computed) == hash.size() &&

@@ -3,6 +3,8 @@
 #include <crypt.h>
 
 #include <array>
+#include <atomic>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
@@ -44,6 +46,12 @@ class BasicAuthenticator {
   // bcrypt, not one per scrape. Small: Prometheus uses few credentials.
   static constexpr std::size_t kCacheCapacity = 100;
 
+  // What the last bcrypt check ran: how many so far and the cost of the hash
+  // used. Lets tests prove, without timing anything, that cached credentials
+  // skip bcrypt and that unknown users pay the same cost as known ones.
+  std::uint64_t bcrypt_runs() const { return bcrypt_runs_.load(); }
+  int last_bcrypt_cost() const { return last_bcrypt_cost_.load(); }
+
  private:
   using CacheKey = std::array<unsigned char, 32>;  // SHA-256
 
@@ -59,6 +67,9 @@ class BasicAuthenticator {
   // core, not every worker; cached credentials do not wait for it.
   std::mutex bcrypt_mu_;
   std::unique_ptr<crypt_data> crypt_data_;  // guarded by bcrypt_mu_
+
+  std::atomic<std::uint64_t> bcrypt_runs_{0};
+  std::atomic<int> last_bcrypt_cost_{0};
 
   std::mutex cache_mu_;
   std::set<CacheKey> cache_;          // guarded by cache_mu_

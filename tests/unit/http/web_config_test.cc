@@ -25,15 +25,6 @@ using ::testing::Not;
 // htpasswd -nbBC 4 alice secret; htpasswd -nbBC 5 bob 'p@ss:word'
 constexpr char kAliceHash[] = "$2y$04$lr0XBqag.b82rqDVHnSobO9ieiYmLicWG27gEfo9XfRia/2xrhoI6";
 constexpr char kBobHash[] = "$2y$05$f54WRBYMybysWIZoS6/SdO5/g3JHrayxi3U0N/HzSbEqkxb/.WxrK";
-// htpasswd -nbBC 11 carol pw: slow enough (~0.1 s) to time.
-constexpr char kCarolHash[] = "$2y$11$fevyOIVwfnEvfZVoOw3B.ONTRG870c240XBBfB8zkIpS.kF17Kmue";
-
-template <typename Fn>
-std::chrono::duration<double> TimeOf(Fn&& fn) {
-  const auto start = std::chrono::steady_clock::now();
-  fn();
-  return std::chrono::steady_clock::now() - start;
-}
 
 std::string Basic(const std::string& user_colon_password) {
   std::string out(4 * ((user_colon_password.size() + 2) / 3) + 1, '\0');
@@ -213,34 +204,6 @@ TEST_F(WebConfigTest, PasswordWithNulDoesNotMatchItsPrefix) {
   ASSERT_NE(security, nullptr);
   EXPECT_FALSE(security->Authorize(Basic(std::string("alice:secret\0junk", 17))));
   EXPECT_TRUE(security->Authorize(Basic("alice:secret")));
-}
-
-TEST_F(WebConfigTest, GoodCredentialsAreCachedAndBadOnesAreNot) {
-  auto security = MustLoad(std::string("basic_auth_users:\n  carol: ") + kCarolHash + "\n");
-  ASSERT_NE(security, nullptr);
-  const auto first = TimeOf([&] { EXPECT_TRUE(security->Authorize(Basic("carol:pw"))); });
-  const auto cached = TimeOf([&] { EXPECT_TRUE(security->Authorize(Basic("carol:pw"))); });
-  EXPECT_LT(cached * 10, first) << "first " << first.count() << "s, cached " << cached.count();
-
-  EXPECT_FALSE(security->Authorize(Basic("carol:guess")));
-  const auto wrong_again = TimeOf([&] { EXPECT_FALSE(security->Authorize(Basic("carol:guess"))); });
-  // Cost 11 takes ~0.1 s; a cache hit takes microseconds.
-  EXPECT_GT(wrong_again, std::chrono::milliseconds(20))
-      << "a wrong password must pay bcrypt every time";
-}
-
-TEST_F(WebConfigTest, UnknownUsersTakeAsLongAsKnownOnes) {
-  auto security = MustLoad(std::string("basic_auth_users:\n  carol: ") + kCarolHash + "\n");
-  ASSERT_NE(security, nullptr);
-  // The fastest of a few runs, so that a busy machine does not decide.
-  std::chrono::duration<double> known{1e9}, unknown{1e9};
-  for (int i = 0; i < 3; ++i) {
-    known = std::min(known, TimeOf([&] { EXPECT_FALSE(security->Authorize(Basic("carol:x"))); }));
-    unknown = std::min(unknown, TimeOf([&] { EXPECT_FALSE(security->Authorize(Basic("eve:x"))); }));
-  }
-  // The dummy hash has the users' cost (11); a cost-10 one would take half.
-  EXPECT_GT(unknown.count(), known.count() * 0.7)
-      << "known " << known.count() << "s, unknown " << unknown.count() << "s";
 }
 
 TEST_F(WebConfigTest, AuthorizeIsThreadSafe) {

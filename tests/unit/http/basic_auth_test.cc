@@ -1,0 +1,53 @@
+// The authenticator's security properties, checked by what it runs rather
+// than by how long it takes: timing assertions would flake on a busy machine.
+#include "http/basic_auth.h"
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+namespace vms::internal {
+namespace {
+
+// htpasswd -nbBC 4 alice secret; htpasswd -nbBC 11 carol pw
+constexpr char kAliceHash[] = "$2y$04$lr0XBqag.b82rqDVHnSobO9ieiYmLicWG27gEfo9XfRia/2xrhoI6";
+constexpr char kCarolHash[] = "$2y$11$fevyOIVwfnEvfZVoOw3B.ONTRG870c240XBBfB8zkIpS.kF17Kmue";
+
+std::string Basic(const std::string& user_colon_password) {
+  std::string out(4 * ((user_colon_password.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(user_colon_password.data()),
+                                static_cast<int>(user_colon_password.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return "Basic " + out;
+}
+
+TEST(BasicAuthTest, GoodCredentialsAreCachedAndBadOnesPayBcryptEveryTime) {
+  BasicAuthenticator auth(std::map<std::string, std::string>{{"alice", kAliceHash}});
+  EXPECT_TRUE(auth.Authorize(Basic("alice:secret")));
+  EXPECT_EQ(auth.bcrypt_runs(), 1u);
+  EXPECT_TRUE(auth.Authorize(Basic("alice:secret")));
+  EXPECT_EQ(auth.bcrypt_runs(), 1u) << "a cached success must not run bcrypt again";
+  EXPECT_FALSE(auth.Authorize(Basic("alice:guess")));
+  EXPECT_FALSE(auth.Authorize(Basic("alice:guess")));
+  EXPECT_EQ(auth.bcrypt_runs(), 3u) << "every wrong guess must pay bcrypt";
+}
+
+TEST(BasicAuthTest, UnknownUsersPayTheHighestConfiguredCost) {
+  BasicAuthenticator auth(std::map<std::string, std::string>{{"alice", kAliceHash}, {"carol", kCarolHash}});
+  EXPECT_FALSE(auth.Authorize(Basic("mallory:secret")));
+  EXPECT_EQ(auth.bcrypt_runs(), 1u) << "an unknown user must run bcrypt like a known one";
+  EXPECT_EQ(auth.last_bcrypt_cost(), 11);
+  EXPECT_FALSE(auth.Authorize(Basic("mallory:secret")));
+  EXPECT_EQ(auth.bcrypt_runs(), 2u) << "unknown users are never cached";
+}
+
+TEST(BasicAuthTest, MalformedHeadersRunNothing) {
+  BasicAuthenticator auth(std::map<std::string, std::string>{{"alice", kAliceHash}});
+  EXPECT_FALSE(auth.Authorize(""));
+  EXPECT_FALSE(auth.Authorize("Bearer abc"));
+  EXPECT_FALSE(auth.Authorize("Basic !!!!"));
+  EXPECT_EQ(auth.bcrypt_runs(), 0u);
+}
+
+}  // namespace
+}  // namespace vms::internal
