@@ -6,13 +6,16 @@
 // every other statfs caller on the machine (a node_exporter, df, another
 // test) would hang on it.
 
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -43,6 +46,23 @@ constexpr auto kScrapeBound = kMountTimeout + 1500ms;
 bool Mounted(const std::string& mount_point) {
   auto text = ReadFile("/proc/self/mountinfo");
   return text.ok() && text->find(" " + mount_point + " ") != std::string::npos;
+}
+
+// Whether a server could listen on 127.0.0.1:port now (as the exporter does,
+// with SO_REUSEADDR).
+bool CanListen(unsigned short port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok =
+      ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 && ::listen(fd, 1) == 0;
+  ::close(fd);
+  return ok;
 }
 
 int ThreadCount(pid_t pid) {
@@ -78,8 +98,8 @@ class StuckMountTest : public ::testing::Test {
                                  mount_point_, "-f", "-o", "control=" + control_},
         dir_ + "/fuse.log");
     for (int i = 0; i < 200 && !Mounted(mount_point_); ++i) std::this_thread::sleep_for(50ms);
-    ASSERT_TRUE(Mounted(mount_point_)) << "FUSE file system did not mount: "
-                                       << ReadFile(dir_ + "/fuse.log").value();
+    ASSERT_TRUE(Mounted(mount_point_))
+        << "FUSE file system did not mount: " << ReadFile(dir_ + "/fuse.log").value();
 
     const std::string config = dir_ + "/config.yml";
     std::ofstream(config) << "host:\n"
@@ -145,10 +165,11 @@ TEST_F(StuckMountTest, StuckMountIsStaleScrapesStayFastAndThreadsBounded) {
   Timed healthy = Scrape();
   ASSERT_EQ(healthy.reply.status, 200) << healthy.reply.error;
   EXPECT_EQ(test::FindSample(healthy.reply.body, Series("disk_mount_stale")), 0);
-  EXPECT_EQ(test::FindSample(healthy.reply.body,
-                             "disk_space_total_bytes{mount_point=\"" + mount_point_ +
-                                 "\",device=\"slow_statfs_fs.py\",fstype=\"fuse.slow_statfs_fs.py\"}"),
-            1000.0 * 4096);
+  EXPECT_EQ(
+      test::FindSample(healthy.reply.body,
+                       "disk_space_total_bytes{mount_point=\"" + mount_point_ +
+                           "\",device=\"slow_statfs_fs.py\",fstype=\"fuse.slow_statfs_fs.py\"}"),
+      1000.0 * 4096);
   EXPECT_EQ(test::FindSample(healthy.reply.body, Series("disk_inodes_free")), 40);
 
   std::ofstream(control_) << "stall\n";
@@ -166,9 +187,9 @@ TEST_F(StuckMountTest, StuckMountIsStaleScrapesStayFastAndThreadsBounded) {
     EXPECT_FALSE(HasSize(t.reply.body));
     EXPECT_TRUE(test::FindSample(t.reply.body, Series("disk_mount_readonly")).has_value());
     EXPECT_TRUE(t.reply.body.find("disk_space_total_bytes{mount_point=\"/\"") != std::string::npos);
-    EXPECT_EQ(test::FindSample(t.reply.body,
-                               "vms_exporter_collector_success{collector=\"diskspace\"}"),
-              1);
+    EXPECT_EQ(
+        test::FindSample(t.reply.body, "vms_exporter_collector_success{collector=\"diskspace\"}"),
+        1);
     const int threads = ThreadCount(pid);
     if (threads_first < 0) threads_first = threads;
     threads_max = std::max(threads_max, threads);
@@ -199,6 +220,33 @@ TEST_F(StuckMountTest, StuckMountIsStaleScrapesStayFastAndThreadsBounded) {
   EXPECT_TRUE(healed) << last;
   EXPECT_EQ(test::FindSample(last, Series("disk_inodes")), 100);
   EXPECT_THAT(exporter_->Log(), ::testing::HasSubstr("is stale"));
+}
+
+// systemctl restart must work on a node whose storage hangs. A thread blocked
+// in a FUSE statfs that the daemon has already read cannot be killed (the
+// kernel waits for the answer; NFS waits are killable), so the old process
+// is only reaped once the file system answers; but it must stop serving and
+// free its port at once, so the new exporter can start.
+TEST_F(StuckMountTest, ExporterShutsDownWhileAStatvfsIsBlocked) {
+  std::ofstream(control_) << "stall\n";
+  Timed t = Scrape();
+  ASSERT_EQ(t.reply.status, 200) << t.reply.error;
+  ASSERT_EQ(test::FindSample(t.reply.body, Series("disk_mount_stale")), 1);
+  const unsigned short port = exporter_->port();
+  ASSERT_FALSE(CanListen(port)) << "the check must see a serving exporter's port as taken";
+  exporter_->process().Signal(SIGTERM);
+
+  bool port_free = false;
+  for (auto end = Clock::now() + 10s; Clock::now() < end && !port_free;) {
+    port_free = CanListen(port);
+    if (!port_free) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(port_free) << "port " << port << " still held after SIGTERM";
+
+  std::filesystem::remove(control_);
+  const int status = exporter_->process().Wait(10s);
+  ASSERT_NE(status, -1) << "exporter not reaped after the mount answered";
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "wait status " << status;
 }
 
 }  // namespace
