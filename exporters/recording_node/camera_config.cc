@@ -56,7 +56,10 @@ std::vector<CameraConfig> ParseCameras(MapReader& root, const std::string& file,
     }
     if (!ids.insert(c.id).second) m.Fail("id", "duplicate camera id \"" + c.id + "\"");
     c.url = m.String("url");
-    if (!IsRtspUrl(c.url)) m.Fail("url", "must start with rtsp:// or rtsps://");
+    if (!c.url.starts_with("rtsp://")) {
+      // The probe speaks plain RTSP; RTSPS (RTSP over TLS) is not supported yet.
+      m.Fail("url", "must start with rtsp://");
+    }
     // The URL is never echoed in an error: it may hold a password.
     const UrlCredentials split = SplitCredentials(c.url);
     if (!split.password.empty()) {

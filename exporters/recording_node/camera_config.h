@@ -14,7 +14,7 @@ namespace vms::recording_node {
 // password_file when the config loads and is never logged, labelled or shown.
 struct CameraConfig {
   std::string id;             // the camera_id label
-  std::string url;            // rtsp:// or rtsps://, without credentials
+  std::string url;            // rtsp://, without credentials
   std::string username;
   std::string password;
   std::string recording_dir;  // where the recorder writes this camera's segments
