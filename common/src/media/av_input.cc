@@ -1,5 +1,6 @@
 #include "av_input.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,6 +25,22 @@ std::string AvErrorText(int code) {
   char text[AV_ERROR_MAX_STRING_SIZE] = {};
   if (av_strerror(code, text, sizeof(text)) < 0) return "libav error " + std::to_string(code);
   return text;
+}
+
+UniqueFd::~UniqueFd() {
+  if (fd_ >= 0) close(fd_);
+}
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+UniqueFd OpenForReading(const std::string& path) {
+  return UniqueFd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
 }
 
 void IoContextFreer::operator()(AVIOContext* io) const {
@@ -52,7 +69,7 @@ int ByteSource::Read(void* opaque, std::uint8_t* buf, int size) {
       std::min<std::uint64_t>(static_cast<std::uint64_t>(size), total - self->position_);
   if (self->position_ < self->in_memory()) {
     const bool in_prefix = self->position_ < self->prefix_.size();
-    const std::string_view part = in_prefix ? self->prefix_ : self->memory_;
+    const std::string_view part = in_prefix ? std::string_view(self->prefix_) : self->memory_;
     const std::uint64_t at = in_prefix ? self->position_ : self->position_ - self->prefix_.size();
     want = std::min<std::uint64_t>(want, part.size() - at);
     std::memcpy(buf, part.data() + at, want);
@@ -62,7 +79,7 @@ int ByteSource::Read(void* opaque, std::uint8_t* buf, int size) {
   const std::uint64_t at = self->file_begin_ + (self->position_ - self->in_memory());
   ssize_t n;
   do {
-    n = pread(self->fd_, buf, want, static_cast<off_t>(at));
+    n = pread(self->file_.get(), buf, want, static_cast<off_t>(at));
   } while (n < 0 && errno == EINTR);
   if (n < 0) return AVERROR(errno);
   if (n == 0) return AVERROR_EOF;  // the file shrank under us

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 extern "C" {
 #include <libavformat/avformat.h>
@@ -34,20 +35,37 @@ struct IoContextFreer {
 };
 using IoContextPtr = std::unique_ptr<AVIOContext, IoContextFreer>;
 
+// An open file descriptor, closed on destruction.
+class UniqueFd {
+ public:
+  explicit UniqueFd(int fd = -1) : fd_(fd) {}
+  ~UniqueFd();
+  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// Opens `path` read-only; get() < 0 with errno set on failure.
+UniqueFd OpenForReading(const std::string& path);
+
 // What the demuxer reads: `prefix`, then `memory`, then bytes
-// [file_begin, file_end) of the open file `fd` (when fd >= 0): a segment
-// behind the PAT/PMT or the fMP4 init segment it needs, without copying. Seekable, so containers
-// that jump (MP4's moov at the end) work; counts the bytes taken from the file so the analyzer can
-// prove it reads each byte once.
+// [file_begin, file_end) of `file` (when open): a segment behind the PAT/PMT
+// or the fMP4 init segment it needs, without copying the segment. Seekable,
+// so containers that jump (MP4's moov at the end) work; counts the bytes
+// taken from the file so the analyzer can prove it reads each byte once.
+// `memory` must outlive the source; the rest is owned.
 class ByteSource {
  public:
-  ByteSource(std::string_view prefix, std::string_view memory, int fd = -1,
+  ByteSource(std::string prefix, std::string_view memory, UniqueFd file = UniqueFd(),
              std::uint64_t file_begin = 0, std::uint64_t file_end = 0)
-      : prefix_(prefix),
+      : prefix_(std::move(prefix)),
         memory_(memory),
-        fd_(fd),
+        file_(std::move(file)),
         file_begin_(file_begin),
-        file_end_(fd >= 0 ? file_end : file_begin) {}
+        file_end_(file_.get() >= 0 ? file_end : file_begin) {}
 
   std::uint64_t size() const { return in_memory() + (file_end_ - file_begin_); }
   std::uint64_t file_bytes_read() const { return file_bytes_read_; }
@@ -60,9 +78,9 @@ class ByteSource {
   static int Read(void* opaque, std::uint8_t* buf, int size);
   static std::int64_t Seek(void* opaque, std::int64_t offset, int whence);
 
-  std::string_view prefix_;
+  std::string prefix_;
   std::string_view memory_;
-  int fd_;
+  UniqueFd file_;
   std::uint64_t file_begin_;
   std::uint64_t file_end_;
   std::uint64_t position_ = 0;

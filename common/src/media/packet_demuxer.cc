@@ -14,73 +14,79 @@ void SilenceLibavLogging() {
   std::call_once(once, [] { av_log_set_level(AV_LOG_QUIET); });
 }
 
-DemuxOutcome DemuxPackets(ByteSource& source, const char* format_name, const std::string& what,
-                          const std::function<void(const DemuxedPacket&)>& on_packet) {
-  DemuxOutcome outcome;
+Result<std::unique_ptr<PacketDemuxer>> PacketDemuxer::Open(std::unique_ptr<ByteSource> source,
+                                                           const char* format_name,
+                                                           std::string what) {
   const AVInputFormat* format = nullptr;
   if (format_name != nullptr) {
     format = av_find_input_format(format_name);
     if (format == nullptr) {
-      outcome.status =
-          Status::Error("demuxing " + what + ": libavformat has no " + format_name + " demuxer");
-      return outcome;
+      return Status::Error("demuxing " + what + ": libavformat has no " + format_name + " demuxer");
     }
   }
-  auto io = source.OpenIo();
-  if (!io.ok()) {
-    outcome.status = Status::Error("demuxing " + what + ": " + io.error());
-    return outcome;
-  }
-  PacketPtr packet(av_packet_alloc());
+  std::unique_ptr<PacketDemuxer> demuxer(new PacketDemuxer());
+  demuxer->what_ = std::move(what);
+  demuxer->source_ = std::move(source);
+  auto io = demuxer->source_->OpenIo();
+  if (!io.ok()) return Status::Error("demuxing " + demuxer->what_ + ": " + io.error());
+  demuxer->io_ = std::move(*io);
+  demuxer->packet_.reset(av_packet_alloc());
   AVFormatContext* raw = avformat_alloc_context();
-  if (raw == nullptr || packet == nullptr) {
+  if (raw == nullptr || demuxer->packet_ == nullptr) {
     avformat_free_context(raw);
-    outcome.status = Status::Error("demuxing " + what + ": out of memory");
-    return outcome;
+    return Status::Error("demuxing " + demuxer->what_ + ": out of memory");
   }
-  raw->pb = io->get();
+  raw->pb = demuxer->io_.get();
   if (format_name != nullptr && std::string_view(format_name) == "mpegts") {
     // A TS PES packet holds one access unit, so re-splitting the stream with
     // a codec parser only costs time: half the CPU of a live analysis.
     raw->flags |= AVFMT_FLAG_NOPARSE | AVFMT_FLAG_NOFILLIN;
   }
   // On failure avformat_open_input frees the context but not our AVIO.
-  if (int rc = avformat_open_input(&raw, what.c_str(), format, nullptr); rc < 0) {
-    outcome.status = Status::Error("opening " + what + " for demuxing: " + AvErrorText(rc));
-    return outcome;
+  if (int rc = avformat_open_input(&raw, demuxer->what_.c_str(), format, nullptr); rc < 0) {
+    return Status::Error("opening " + demuxer->what_ + " for demuxing: " + AvErrorText(rc));
   }
-  FormatContextPtr ctx(raw);
-  outcome.opened = true;
+  demuxer->format_.reset(raw);
+  return demuxer;
+}
 
-  int video_index = -1;
-  for (;;) {
-    const int rc = av_read_frame(ctx.get(), packet.get());
-    if (rc == AVERROR_EOF) break;
-    if (rc < 0) {
-      outcome.status = Status::Error("reading packets from " + what + ": " + AvErrorText(rc));
-      break;
+PacketDemuxer::~PacketDemuxer() = default;
+
+PacketDemuxer::Step PacketDemuxer::Read(std::uint64_t max_file_bytes, const PacketSink& sink) {
+  Step step;
+  const std::uint64_t start = source_->file_bytes_read();
+  while (max_file_bytes == 0 || source_->file_bytes_read() - start < max_file_bytes) {
+    const int rc = av_read_frame(format_.get(), packet_.get());
+    if (rc == AVERROR_EOF) {
+      step.finished = true;
+      return step;
     }
-    const AVStream* stream = ctx->streams[packet->stream_index];
+    if (rc < 0) {
+      step.finished = true;
+      step.status = Status::Error("reading packets from " + what_ + ": " + AvErrorText(rc));
+      return step;
+    }
+    const AVStream* stream = format_->streams[packet_->stream_index];
     const AVMediaType type = stream->codecpar->codec_type;
-    DemuxedPacket out;
     // Cover art in MP4/MKV is a video stream too, but not a recorded frame.
     const bool is_video = type == AVMEDIA_TYPE_VIDEO &&
                           !(stream->disposition & AV_DISPOSITION_ATTACHED_PIC) &&
-                          (video_index < 0 || video_index == packet->stream_index);
+                          (video_index_ < 0 || video_index_ == packet_->stream_index);
     if (is_video || type == AVMEDIA_TYPE_AUDIO) {
-      if (is_video) video_index = packet->stream_index;
+      if (is_video) video_index_ = packet_->stream_index;
+      DemuxedPacket out;
       out.video = is_video;
-      out.pts = packet->pts != AV_NOPTS_VALUE ? packet->pts : packet->dts;
+      out.pts = packet_->pts != AV_NOPTS_VALUE ? packet_->pts : packet_->dts;
       out.has_pts = out.pts != AV_NOPTS_VALUE;
       out.time_base_num = stream->time_base.num;
       out.time_base_den = stream->time_base.den;
-      out.size = packet->size;
-      out.corrupt = (packet->flags & AV_PKT_FLAG_CORRUPT) != 0;
-      on_packet(out);
+      out.size = packet_->size;
+      out.corrupt = (packet_->flags & AV_PKT_FLAG_CORRUPT) != 0;
+      sink(out);
     }
-    av_packet_unref(packet.get());
+    av_packet_unref(packet_.get());
   }
-  return outcome;
+  return step;
 }
 
 }  // namespace vms::media::internal

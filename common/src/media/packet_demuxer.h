@@ -1,10 +1,12 @@
 #pragma once
 
 // Internal to vms_media: demuxes (never decodes) a ByteSource and hands every
-// video and audio packet to a callback.
+// video and audio packet to a callback, in steps bounded by bytes read from
+// disk, so a long segment is spread over several passes.
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "av_input.h"
@@ -22,15 +24,38 @@ struct DemuxedPacket {
   bool corrupt = false;
 };
 
-struct DemuxOutcome {
-  bool opened = false;  // false: the container could not be opened at all
-  Status status;        // what went wrong, if anything, naming `what`
-};
+using PacketSink = std::function<void(const DemuxedPacket&)>;
 
-// `format_name` forces a demuxer ("mpegts": a window of a growing file has no
-// reliable probe); nullptr probes. `what` names the file in errors.
-DemuxOutcome DemuxPackets(ByteSource& source, const char* format_name, const std::string& what,
-                          const std::function<void(const DemuxedPacket&)>& on_packet);
+class PacketDemuxer {
+ public:
+  // Opens `source` with the demuxer `format_name` ("mpegts": a window of a
+  // growing file has no reliable probe), or probes when nullptr. `what`
+  // names the file in errors. The error says why it could not be opened.
+  static Result<std::unique_ptr<PacketDemuxer>> Open(std::unique_ptr<ByteSource> source,
+                                                     const char* format_name, std::string what);
+  ~PacketDemuxer();
+  PacketDemuxer(const PacketDemuxer&) = delete;
+  PacketDemuxer& operator=(const PacketDemuxer&) = delete;
+
+  struct Step {
+    bool finished = false;  // end of input, or an error that ends it
+    Status status;          // the error, naming the file
+  };
+  // Reads packets until the end, or until the source has taken
+  // `max_file_bytes` more bytes from disk (0: no limit).
+  Step Read(std::uint64_t max_file_bytes, const PacketSink& sink);
+  std::uint64_t file_bytes_read() const { return source_->file_bytes_read(); }
+
+ private:
+  PacketDemuxer() = default;
+
+  std::string what_;
+  std::unique_ptr<ByteSource> source_;
+  IoContextPtr io_;
+  FormatContextPtr format_;  // after io_: closed before its AVIO is freed
+  PacketPtr packet_;
+  int video_index_ = -1;
+};
 
 // libavformat logs every damaged packet; a corrupt segment must not flood
 // stderr, and the analyzer reports what it found through its counters.

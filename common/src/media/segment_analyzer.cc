@@ -41,26 +41,18 @@ bool EndsWith(const std::string& s, std::string_view suffix) {
   return true;
 }
 
-struct Fd {
-  explicit Fd(const std::string& path) : fd(open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
-  ~Fd() {
-    if (fd >= 0) close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int fd;
-};
-
 // Appends up to `count` bytes of `path` from `offset` to `out`.
 Result<std::uint64_t> ReadRange(const std::string& path, std::uint64_t offset, std::uint64_t count,
                                 std::string* out) {
-  Fd file(path);
-  if (file.fd < 0) return Status::Error("opening segment " + path + ": " + std::strerror(errno));
+  const internal::UniqueFd file = internal::OpenForReading(path);
+  if (file.get() < 0) {
+    return Status::Error("opening segment " + path + ": " + std::strerror(errno));
+  }
   const std::size_t old_size = out->size();
   out->resize(old_size + count);
   std::uint64_t done = 0;
   while (done < count) {
-    const ssize_t n = pread(file.fd, out->data() + old_size + done, count - done,
+    const ssize_t n = pread(file.get(), out->data() + old_size + done, count - done,
                             static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
@@ -95,6 +87,8 @@ struct SegmentAnalyzer::FileState {
   std::uint64_t dropped_reported = 0;
   std::optional<double> name_time;
   std::optional<double> wall_start;  // once completed
+  // MKV/MP4: the demuxer of a segment too long for one pass.
+  std::unique_ptr<internal::PacketDemuxer> demuxer;
 
   double Seconds(double ticks) const {
     return tb_den != 0 ? ticks * tb_num / static_cast<double>(tb_den) : 0;
@@ -251,15 +245,20 @@ void SegmentAnalyzer::AnalyzeTs(const SegmentFile& file, FileState& state, bool 
   if (cut > 0) {
     if (!state.tables.complete()) CaptureProgramTables(window.substr(0, cut), &state.tables);
     // A demuxer resumed mid-file knows no streams until the next PAT/PMT.
-    const std::string prefix = state.demuxed_before ? state.tables.Prefix() : std::string();
+    std::string prefix = state.demuxed_before ? state.tables.Prefix() : std::string();
     const std::uint64_t first_byte = state.offset - window.size();
-    const std::string what =
+    std::string what =
         file.path + " bytes " + std::to_string(first_byte) + "-" + std::to_string(first_byte + cut);
-    internal::ByteSource source(prefix, window.substr(0, cut));
     if (state.timing) state.timing->ResetWindow();
-    auto outcome = internal::DemuxPackets(source, "mpegts", what,
-                                          [&](const DemuxedPacket& p) { OnPacket(state, p); });
-    if (!outcome.status.ok()) stats_.last_error = outcome.status.message();
+    auto demuxer = internal::PacketDemuxer::Open(
+        std::make_unique<internal::ByteSource>(std::move(prefix), window.substr(0, cut)), "mpegts",
+        std::move(what));
+    if (!demuxer.ok()) {
+      stats_.last_error = demuxer.error();
+    } else if (auto step = (*demuxer)->Read(0, [&](const DemuxedPacket& p) { OnPacket(state, p); });
+               !step.status.ok()) {
+      stats_.last_error = step.status.message();
+    }
     // A fresh string: the window's capacity must not stay with every camera.
     state.carry = state.carry.substr(cut);
     state.demuxed_before = true;
@@ -270,28 +269,42 @@ void SegmentAnalyzer::AnalyzeTs(const SegmentFile& file, FileState& state, bool 
 
 void SegmentAnalyzer::AnalyzeWhole(const SegmentFile& file, FileState& state,
                                    const std::string& init, std::uint64_t* budget) {
-  // Not the first file of this pass and too big for what is left: next pass.
-  if (file.size > *budget && *budget < options_.max_bytes_per_pass) {
+  if (!state.demuxer) {
+    internal::UniqueFd fd = internal::OpenForReading(file.path);
+    if (file.size == 0 || fd.get() < 0) {
+      if (file.size > 0) {
+        stats_.last_error = "opening segment " + file.path + ": " + std::strerror(errno);
+      }
+      Complete(file, state);
+      return;
+    }
+    const bool fragment = EndsWith(file.name, ".m4s");
+    auto demuxer = internal::PacketDemuxer::Open(
+        std::make_unique<internal::ByteSource>(fragment ? init : std::string(), std::string_view(),
+                                               std::move(fd), 0, file.size),
+        nullptr, file.path);
+    if (!demuxer.ok()) {
+      stats_.last_error = demuxer.error();
+      Complete(file, state);
+      return;
+    }
+    state.demuxer = std::move(*demuxer);
+    if (state.timing) state.timing->ResetWindow();
+  }
+  // A long segment is demuxed over several passes; the open demuxer keeps
+  // its place in the (closed, unchanging) file in between.
+  const std::uint64_t before = state.demuxer->file_bytes_read();
+  const auto step =
+      state.demuxer->Read(*budget, [&](const DemuxedPacket& p) { OnPacket(state, p); });
+  const std::uint64_t read = state.demuxer->file_bytes_read() - before;
+  stats_.bytes_read_total += read;
+  *budget -= std::min(*budget, read);
+  if (!step.status.ok()) stats_.last_error = step.status.message();
+  if (!step.finished) {
     stats_.backlog = true;
-    *budget = 0;
     return;
   }
-  if (file.size > 0) {
-    Fd fd(file.path);
-    if (fd.fd < 0) {
-      stats_.last_error = "opening segment " + file.path + ": " + std::strerror(errno);
-    } else {
-      const bool fragment = EndsWith(file.name, ".m4s");
-      internal::ByteSource source(fragment ? std::string_view(init) : std::string_view(), {}, fd.fd,
-                                  0, file.size);
-      if (state.timing) state.timing->ResetWindow();
-      auto outcome = internal::DemuxPackets(source, nullptr, file.path,
-                                            [&](const DemuxedPacket& p) { OnPacket(state, p); });
-      if (!outcome.status.ok()) stats_.last_error = outcome.status.message();
-      stats_.bytes_read_total += source.file_bytes_read();
-    }
-  }
-  *budget -= std::min(*budget, file.size);
+  state.demuxer.reset();
   Complete(file, state);
 }
 

@@ -26,8 +26,8 @@ struct SegmentAnalyzerOptions {
   // The newest segment counts as closed once unmodified this long; any
   // segment counts as closed once a newer one exists.
   std::chrono::seconds close_after{30};
-  // Bytes read from disk per pass at most (a whole MKV/MP4 segment is read at
-  // once, so one such segment may exceed it when it is the first of a pass).
+  // Bytes read from disk per pass at most (give or take one 64 KiB read): a
+  // long MKV/MP4 segment is demuxed over several passes.
   std::uint64_t max_bytes_per_pass = 16u << 20;
   // On the first pass only the newest N segments are analysed; older ones
   // count for storage and retention depth but not for the counters, so
