@@ -43,6 +43,31 @@ UniqueFd OpenForReading(const std::string& path) {
   return UniqueFd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
 }
 
+Result<std::uint64_t> ReadFileRange(const std::string& path, std::uint64_t offset,
+                                    std::uint64_t count, std::string* out) {
+  const UniqueFd file = OpenForReading(path);
+  if (file.get() < 0) {
+    return Status::Error("opening segment " + path + ": " + std::strerror(errno));
+  }
+  const std::size_t old_size = out->size();
+  out->resize(old_size + count);
+  std::uint64_t done = 0;
+  while (done < count) {
+    const ssize_t n = pread(file.get(), out->data() + old_size + done, count - done,
+                            static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      out->resize(old_size + done);
+      return Status::Error("reading segment " + path + " at byte " + std::to_string(offset + done) +
+                           ": " + std::strerror(errno));
+    }
+    if (n == 0) break;  // shrank since it was listed
+    done += static_cast<std::uint64_t>(n);
+  }
+  out->resize(old_size + done);
+  return done;
+}
+
 void IoContextFreer::operator()(AVIOContext* io) const {
   // The buffer may have been reallocated by libavformat; free the current one.
   av_freep(&io->buffer);

@@ -51,6 +51,11 @@ class UniqueFd {
 // Opens `path` read-only; get() < 0 with errno set on failure.
 UniqueFd OpenForReading(const std::string& path);
 
+// Appends up to `count` bytes of `path` from `offset` to `out` (fewer when
+// the file is shorter); returns how many.
+Result<std::uint64_t> ReadFileRange(const std::string& path, std::uint64_t offset,
+                                    std::uint64_t count, std::string* out);
+
 // What the demuxer reads: `prefix`, then `memory`, then bytes
 // [file_begin, file_end) of `file` (when open): a segment behind the PAT/PMT
 // or the fMP4 init segment it needs, without copying the segment. Seekable,

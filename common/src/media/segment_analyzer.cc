@@ -41,32 +41,6 @@ bool EndsWith(const std::string& s, std::string_view suffix) {
   return true;
 }
 
-// Appends up to `count` bytes of `path` from `offset` to `out`.
-Result<std::uint64_t> ReadRange(const std::string& path, std::uint64_t offset, std::uint64_t count,
-                                std::string* out) {
-  const internal::UniqueFd file = internal::OpenForReading(path);
-  if (file.get() < 0) {
-    return Status::Error("opening segment " + path + ": " + std::strerror(errno));
-  }
-  const std::size_t old_size = out->size();
-  out->resize(old_size + count);
-  std::uint64_t done = 0;
-  while (done < count) {
-    const ssize_t n = pread(file.get(), out->data() + old_size + done, count - done,
-                            static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      out->resize(old_size + done);
-      return Status::Error("reading segment " + path + " at byte " + std::to_string(offset + done) +
-                           ": " + std::strerror(errno));
-    }
-    if (n == 0) break;  // shrank since it was listed
-    done += static_cast<std::uint64_t>(n);
-  }
-  out->resize(old_size + done);
-  return done;
-}
-
 }  // namespace
 
 struct SegmentAnalyzer::FileState {
@@ -173,7 +147,7 @@ const SegmentStats& SegmentAnalyzer::Pass() {
     } else if (closed) {
       const auto& newest_init = catalog_->newest_init_segment();
       if (EndsWith(f.name, ".m4s") && !init_loaded && newest_init) {
-        auto n = ReadRange(newest_init->path, 0, newest_init->size, &init);
+        auto n = internal::ReadFileRange(newest_init->path, 0, newest_init->size, &init);
         if (n.ok()) stats_.bytes_read_total += *n;
         init_loaded = true;
       }
@@ -222,7 +196,7 @@ void SegmentAnalyzer::AnalyzeTs(const SegmentFile& file, FileState& state, bool 
   const std::uint64_t available = file.size > state.offset ? file.size - state.offset : 0;
   const std::uint64_t want = std::min(available, *budget);
   if (want > 0) {
-    auto n = ReadRange(file.path, state.offset, want, &state.carry);
+    auto n = internal::ReadFileRange(file.path, state.offset, want, &state.carry);
     if (!n.ok()) {
       stats_.last_error = n.error();
       if (closed) Complete(file, state);  // vanished or unreadable: do not retry forever

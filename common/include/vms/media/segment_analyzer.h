@@ -85,8 +85,8 @@ struct SegmentAnalyzerOptions {
 //  - storage: apparent size (st_size) of the segment and init files.
 //  - MPEG-TS is demuxed incrementally: every byte is read from disk once; a
 //    window is cut where no PES packet is split and replayed to a fresh
-//    demuxer behind the file's PAT/PMT. Other containers are analysed once,
-//    when closed.
+//    demuxer behind the file's PAT/PMT. Other containers are analysed once
+//    closed, by one demuxer that may span several passes.
 //  - unreadable: a closed segment with no video packet (zero-length,
 //    garbage, truncated MP4 without an index, ...).
 //  - finished segments are folded into totals and not read again (the
