@@ -1,14 +1,10 @@
 #include "vms/media/segment_analyzer.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
-#include <cmath>
 #include <cstring>
-#include <set>
 
 #include "packet_demuxer.h"
 #include "segment_catalog.h"
