@@ -230,7 +230,10 @@ void SegmentAnalyzer::AnalyzeTs(const SegmentFile& file, FileState& state, bool 
       stats_.last_error = step.status.message();
     }
     // A fresh string: the window's capacity must not stay with every camera.
-    state.carry = state.carry.substr(cut);
+    // Swapped, not move-assigned: libstdc++ copies a short (SSO) source into
+    // the old buffer and keeps its megabytes.
+    std::string rest(window.substr(cut));
+    state.carry.swap(rest);
     state.demuxed_before = true;
     AfterDemux(file, state);
   }
@@ -323,7 +326,7 @@ void SegmentAnalyzer::Complete(const SegmentFile& file, FileState& state) {
     state.timing->Flush();
     AfterDemux(file, state);
   }
-  state.carry = std::string();
+  std::string().swap(state.carry);  // release the buffer (see AnalyzeTs)
   if (state.frames == 0 || !state.min_pts) {
     ++stats_.segments_unreadable_total;
     state.timing.reset();
