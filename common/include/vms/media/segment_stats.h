@@ -55,9 +55,11 @@ struct SegmentStats {
   double last_pass_timestamp_seconds = 0;
   // True when the last pass stopped at its byte budget with work left.
   bool backlog = false;
-  // Empty when the last pass could read the directory.
+  // The last thing that went wrong in the last pass (the directory or a
+  // segment), naming the path; empty when nothing did.
   std::string last_error;
 
+  // Spans into this struct: valid while the snapshot is held.
   HistogramData DurationHistogram() const {
     return HistogramData{kSegmentDurationBounds, duration_bucket_counts, duration_count,
                          duration_sum};
