@@ -78,11 +78,13 @@ void CaptureProgramTables(std::string_view packets, TsProgramTables* tables) {
 
 std::size_t LastSafeTsCut(std::string_view packets) {
   const std::size_t count = packets.size() / kTsPacketSize;
-  std::vector<TsHeader> headers(count);
+  const auto header = [&](std::size_t i) {
+    return ParseHeader(packets.substr(i * kTsPacketSize, kTsPacketSize));
+  };
   std::vector<bool> is_pes(kPidCount, false);
   for (std::size_t i = 0; i < count; ++i) {
-    headers[i] = ParseHeader(packets.substr(i * kTsPacketSize, kTsPacketSize));
-    if (StartsPes(headers[i])) is_pes[headers[i].pid] = true;
+    const TsHeader h = header(i);
+    if (StartsPes(h)) is_pes[h.pid] = true;
   }
   // Walking backwards, `first_starts[pid]` says whether the first packet of
   // the PID at or after the current offset starts a PES. A PID with no packet
@@ -92,7 +94,7 @@ std::size_t LastSafeTsCut(std::string_view packets) {
   std::size_t blocking = 0;
   for (int pid = 0; pid < kPidCount; ++pid) blocking += is_pes[pid] ? 1 : 0;
   for (std::size_t i = count; i-- > 1;) {
-    const TsHeader& h = headers[i];
+    const TsHeader h = header(i);
     if (h.sync && h.pid >= 0 && is_pes[h.pid]) {
       const std::uint8_t next = StartsPes(h) ? kStarts : kContinues;
       if (first_starts[h.pid] == kStarts && next != kStarts) ++blocking;

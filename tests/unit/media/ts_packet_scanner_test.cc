@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 namespace vms::media {
@@ -65,6 +66,20 @@ TEST(TsPacketScannerTest, BytesOutOfSyncHoldNothingBack) {
   // No elementary stream to keep whole: garbage goes to the demuxer at once
   // rather than piling up.
   EXPECT_EQ(LastSafeTsCut(std::string(5 * kTsPacketSize, 'x')), 4 * kTsPacketSize);
+}
+
+TEST(TsPacketScannerTest, ArbitraryBytesAreHandled) {
+  std::mt19937 random(7);
+  for (int round = 0; round < 500; ++round) {
+    std::string data(random() % (8 * kTsPacketSize), '\0');
+    for (char& c : data) c = static_cast<char>(random() % 4 == 0 ? 0x47 : random());
+    TsProgramTables tables;
+    CaptureProgramTables(data, &tables);
+    const std::string whole = data.substr(0, data.size() - data.size() % kTsPacketSize);
+    const std::size_t cut = LastSafeTsCut(whole);
+    EXPECT_EQ(cut % kTsPacketSize, 0u);
+    EXPECT_LT(cut, whole.size() + 1);
+  }
 }
 
 }  // namespace
