@@ -3,10 +3,7 @@
 #include <memory>
 
 #include "recording_node/camera_collector.h"
-#include "vms/host/disk_io_collector.h"
-#include "vms/host/disk_space_collector.h"
-#include "vms/host/network_collector.h"
-#include "vms/host/process_group_collector.h"
+#include "vms/app/host_collectors.h"
 
 namespace vms::recording_node {
 
@@ -32,7 +29,7 @@ Config Role::Parse(const std::string& text, const std::string& file) {
 }
 
 std::vector<CollectorSpec<Role::Deps>> Role::Collectors() {
-  return {
+  std::vector<CollectorSpec<Deps>> specs = {
       {"cameras", "Cameras: RTSP probes, recorded segments and recorder processes", true,
        [](Deps& d) {
          auto c = std::make_unique<CameraCollector>(
@@ -42,34 +39,9 @@ std::vector<CollectorSpec<Role::Deps>> Role::Collectors() {
          });
          return c;
        }},
-      {"diskspace", "Disk space, inodes, read-only and stale mounts", true,
-       [](Deps& d) {
-         auto c = std::make_unique<DiskSpaceCollector>(d.runtime.options().path_procfs,
-                                                       d.runtime.options().path_rootfs);
-         d.config.Subscribe(
-             [p = c.get()](const Config& cfg) { p->Configure(cfg.host.disk_space); });
-         return c;
-       }},
-      {"diskstats", "Disk IO counters and per-second request latency", true,
-       [](Deps& d) {
-         auto c = std::make_unique<DiskIoCollector>(d.runtime.options().path_procfs);
-         d.config.Subscribe([p = c.get()](const Config& cfg) { p->Configure(cfg.host.disk_io); });
-         return c;
-       }},
-      {"netdev", "Network interface counters, state and speed", true,
-       [](Deps& d) {
-         auto c = std::make_unique<NetworkCollector>(d.runtime.options().path_procfs,
-                                                     d.runtime.options().path_sysfs);
-         d.config.Subscribe([p = c.get()](const Config& cfg) { p->Configure(cfg.host.network); });
-         return c;
-       }},
-      {"processes", "CPU, memory, restarts and open fds of the configured service processes", true,
-       [](Deps& d) {
-         auto c = std::make_unique<ProcessGroupCollector>(d.runtime.options().path_procfs);
-         d.config.Subscribe([p = c.get()](const Config& cfg) { p->Configure(cfg.host.services); });
-         return c;
-       }},
   };
+  for (auto& host : HostCollectorSpecs<Config>()) specs.push_back(std::move(host));
+  return specs;
 }
 
 }  // namespace vms::recording_node

@@ -2,10 +2,7 @@
 
 #include <memory>
 
-#include "vms/host/disk_io_collector.h"
-#include "vms/host/disk_space_collector.h"
-#include "vms/host/network_collector.h"
-#include "vms/host/process_group_collector.h"
+#include "vms/app/host_collectors.h"
 
 namespace vms::streaming_gateway {
 
@@ -27,36 +24,6 @@ Config Role::Parse(const std::string& text, const std::string& file) {
   return config;
 }
 
-std::vector<CollectorSpec<Role::Deps>> Role::Collectors() {
-  return {
-      {"diskspace", "Disk space, inodes, read-only and stale mounts", true,
-       [](Deps& d) {
-         auto c = std::make_unique<DiskSpaceCollector>(d.runtime.options().path_procfs,
-                                                       d.runtime.options().path_rootfs);
-         d.config.Subscribe(
-             [p = c.get()](const Config& cfg) { p->Configure(cfg.host.disk_space); });
-         return c;
-       }},
-      {"diskstats", "Disk IO counters and per-second request latency", true,
-       [](Deps& d) {
-         auto c = std::make_unique<DiskIoCollector>(d.runtime.options().path_procfs);
-         d.config.Subscribe([p = c.get()](const Config& cfg) { p->Configure(cfg.host.disk_io); });
-         return c;
-       }},
-      {"netdev", "Network interface counters, state and speed", true,
-       [](Deps& d) {
-         auto c = std::make_unique<NetworkCollector>(d.runtime.options().path_procfs,
-                                                     d.runtime.options().path_sysfs);
-         d.config.Subscribe([p = c.get()](const Config& cfg) { p->Configure(cfg.host.network); });
-         return c;
-       }},
-      {"processes", "CPU, memory, restarts and open fds of the configured service processes", true,
-       [](Deps& d) {
-         auto c = std::make_unique<ProcessGroupCollector>(d.runtime.options().path_procfs);
-         d.config.Subscribe([p = c.get()](const Config& cfg) { p->Configure(cfg.host.services); });
-         return c;
-       }},
-  };
-}
+std::vector<CollectorSpec<Role::Deps>> Role::Collectors() { return HostCollectorSpecs<Config>(); }
 
 }  // namespace vms::streaming_gateway
