@@ -94,8 +94,8 @@ Status DiskSpaceCollector::Collect(const ScrapeContext& ctx, MetricWriter& out) 
                                "Free inodes; segment-heavy disks can run out of inodes before "
                                "bytes.");
   auto readonly = out.Gauge("disk_mount_readonly",
-                            "1 if the file system is mounted read-only (a disk remounted "
-                            "read-only after errors stops recording).");
+                            "1 if the file system is read-only (its superblock; a disk "
+                            "remounted read-only after errors stops recording).");
   auto stale = out.Gauge("disk_mount_stale",
                          "1 if statvfs did not answer within the mount timeout (dead NFS server, "
                          "hung FUSE daemon); its size series are left out until it answers.");
@@ -107,10 +107,14 @@ Status DiskSpaceCollector::Collect(const ScrapeContext& ctx, MetricWriter& out) 
     const MountInfo& m = mounts[i];
     const MountWatcher::Answer& a = answers[i];
     const std::string_view mp = m.mount_point;
-    bool ro = HasMountOption(m.mount_options, "ro") || HasMountOption(m.super_options, "ro");
+    // The superblock says whether the file system itself is read-only (as
+    // after errors=remount-ro). Per-mount "ro" and statvfs's ST_RDONLY also
+    // reflect bind mounts in the exporter's own namespace: systemd's
+    // ProtectSystem=strict makes every mount read-only there, which would
+    // report every disk as read-only.
+    const bool ro = HasMountOption(m.super_options, "ro");
     std::string state = "ok";
     if (a.state == MountWatcher::State::kOk) {
-      ro = ro || a.usage.readonly;
       const Label labels[] = {{"mount_point", mp}, {"device", m.source}, {"fstype", m.fstype}};
       total.Add(labels, static_cast<double>(a.usage.size_bytes));
       free.Add(labels, static_cast<double>(a.usage.free_bytes));

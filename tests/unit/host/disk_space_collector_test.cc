@@ -150,21 +150,25 @@ TEST_F(DiskSpaceCollectorTest, NumbersAreConsistent) {
   }
 }
 
-TEST_F(DiskSpaceCollectorTest, ReadOnlyFromMountOptions) {
+TEST_F(DiskSpaceCollectorTest, ReadOnlyFromSuperblockOptions) {
   DiskSpaceCollector c(kProcfs, rootfs_);
   const Scrape s = Collect(c);
   EXPECT_EQ(s.ByMount("disk_mount_readonly", "/srv/archive"), 1);
+  // A read-only bind of a writable file system (what ProtectSystem=strict
+  // does to every mount in a service's namespace) is not a read-only disk.
+  EXPECT_EQ(s.ByMount("disk_mount_readonly", "/var/lib/vms-bind"), 0);
   // errors=remount-ro is not "ro".
   EXPECT_EQ(s.ByMount("disk_mount_readonly", "/"), 0);
   EXPECT_EQ(s.ByMount("disk_mount_readonly", "/srv/recordings"), 0);
 }
 
-TEST_F(DiskSpaceCollectorTest, ReadOnlyFromStatvfsFlag) {
+TEST_F(DiskSpaceCollectorTest, StatvfsReadOnlyFlagOfOurNamespaceIsIgnored) {
   DiskSpaceCollector c(kProcfs, rootfs_, [](const std::string&) -> Result<FsUsage> {
     return FsUsage{1000, 400, 500, 100, 60, true};
   });
   const Scrape s = Collect(c);
-  EXPECT_EQ(s.ByMount("disk_mount_readonly", "/"), 1);
+  EXPECT_EQ(s.ByMount("disk_mount_readonly", "/"), 0);
+  EXPECT_EQ(s.ByMount("disk_mount_readonly", "/srv/archive"), 1);
 }
 
 TEST_F(DiskSpaceCollectorTest, ConfigureChangesExcludes) {
