@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/camera_sim.h"
 #include "support/subprocess.h"
 #include "vms/probe/probe_scheduler.h"
 
@@ -32,62 +33,7 @@ using ::testing::Not;
 
 constexpr char kPassword[] = "Circle-Of-Life";
 
-// Runs a camera simulator for the whole suite: starting GStreamer and three
-// encoders costs seconds.
-class CameraSim {
- public:
-  explicit CameraSim(std::vector<std::string> extra_args) {
-    dir_ = test::MakeTempDir();
-    port_ = test::FreePort();
-    std::vector<std::string> argv = {"/usr/bin/python3",
-                                     test::SourcePath("tests/camera_sim/rtsp_camera_sim.py"),
-                                     "--port",
-                                     std::to_string(port_),
-                                     "--size",
-                                     "640x360",
-                                     "--fps",
-                                     "10",
-                                     "--bitrate",
-                                     "300",
-                                     "--request-log",
-                                     request_log(),
-                                     "--exit-with-parent"};
-    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-    process_ = std::make_unique<test::Subprocess>(argv, dir_ + "/sim.out");
-    // READY comes after every mount's encoder runs; the port opens before.
-    const auto give_up = std::chrono::steady_clock::now() + 30s;
-    while (!ready_ && std::chrono::steady_clock::now() < give_up && process_->Running()) {
-      ready_ = output().find("READY") != std::string::npos;
-      if (!ready_) std::this_thread::sleep_for(20ms);
-    }
-    ready_ = ready_ && test::WaitForPort(port_, 1s);
-  }
-  bool ready() const { return ready_; }
-  std::string url(const std::string& path) const {
-    return "rtsp://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  std::string request_log() const { return dir_ + "/requests.log"; }
-  std::string output() const {
-    std::ifstream in(dir_ + "/sim.out");
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-  // Requests the simulator saw for `path` (its own lines, "METHOD /path").
-  int RequestsFor(const std::string& path) const {
-    std::ifstream in(request_log());
-    int n = 0;
-    for (std::string line; std::getline(in, line);) {
-      if (line.ends_with(" " + path)) ++n;
-    }
-    return n;
-  }
-  test::Subprocess& process() { return *process_; }
-
- private:
-  std::string dir_;
-  unsigned short port_ = 0;
-  std::unique_ptr<test::Subprocess> process_;
-  bool ready_ = false;
-};
+using test::CameraSim;
 
 class RtspProbeTest : public ::testing::Test {
  protected:
