@@ -3,38 +3,20 @@
 #include <charconv>
 #include <cstddef>
 
+#include "vms/base/text.h"
+
 namespace vms {
 namespace {
 
 constexpr std::size_t kMinFields = 14;
-
-std::vector<std::string_view> SplitWhitespace(std::string_view line) {
-  std::vector<std::string_view> fields;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    if (i == line.size()) break;
-    const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-    fields.push_back(line.substr(start, i - start));
-  }
-  return fields;
-}
-
-bool ParseU64(std::string_view s, std::uint64_t& out) {
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size();
-}
 
 }  // namespace
 
 Result<std::vector<DiskStats>> ParseDiskStats(std::string_view text) {
   std::vector<DiskStats> disks;
   std::size_t line_number = 0;
-  while (!text.empty()) {
-    const std::size_t eol = text.find('\n');
-    const std::string_view line = text.substr(0, eol);
-    text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+  std::string_view line;
+  while (NextLine(text, line)) {
     ++line_number;
     const auto fields = SplitWhitespace(line);
     if (fields.empty()) continue;
@@ -52,7 +34,7 @@ Result<std::vector<DiskStats>> ParseDiskStats(std::string_view text) {
                                       &d.sectors_written, &d.write_time_ms,      &d.in_progress,
                                       &d.io_time_ms,      &d.weighted_io_time_ms};
     for (std::size_t i = 0; i < std::size(targets); ++i) {
-      if (!ParseU64(fields[3 + i], *targets[i])) {
+      if (!ParseNumber(fields[3 + i], *targets[i])) {
         return bad("field " + std::to_string(4 + i) + " is not a number");
       }
     }

@@ -2,21 +2,10 @@
 
 #include <cstddef>
 
+#include "vms/base/text.h"
+
 namespace vms {
 namespace {
-
-std::vector<std::string_view> SplitSpaces(std::string_view line) {
-  std::vector<std::string_view> fields;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && line[i] == ' ') ++i;
-    if (i == line.size()) break;
-    const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ') ++i;
-    fields.push_back(line.substr(start, i - start));
-  }
-  return fields;
-}
 
 bool IsOctal(char c) { return c >= '0' && c <= '7'; }
 
@@ -53,16 +42,14 @@ bool HasMountOption(std::string_view options, std::string_view option) {
 Result<std::vector<MountInfo>> ParseMountInfo(std::string_view text) {
   std::vector<MountInfo> mounts;
   std::size_t line_number = 0;
-  while (!text.empty()) {
-    const std::size_t eol = text.find('\n');
-    const std::string_view line = text.substr(0, eol);
-    text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+  std::string_view line;
+  while (NextLine(text, line)) {
     ++line_number;
     if (line.find_first_not_of(' ') == std::string_view::npos) continue;
 
     // 36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue
     // Optional fields (master:1 ...) vary in number and end at the "-".
-    const auto fields = SplitSpaces(line);
+    const auto fields = SplitWhitespace(line);
     std::size_t dash = 6;
     while (dash < fields.size() && fields[dash] != "-") ++dash;
     if (fields.size() < 6 || dash + 2 >= fields.size()) {

@@ -3,20 +3,14 @@
 #include <array>
 #include <charconv>
 
+#include "vms/base/text.h"
+
 namespace vms {
 namespace {
 
 // Receive: bytes packets errs drop fifo frame compressed multicast;
 // transmit: bytes packets errs drop fifo colls carrier compressed.
 constexpr std::size_t kFields = 16;
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 bool ParseCounters(std::string_view text, std::array<std::uint64_t, kFields>& out) {
   std::size_t n = 0;

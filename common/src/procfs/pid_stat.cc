@@ -3,17 +3,9 @@
 #include <charconv>
 #include <vector>
 
+#include "vms/base/text.h"
+
 namespace vms {
-namespace {
-
-template <typename T>
-bool ToNumber(std::string_view s, T& out) {
-  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && ptr == s.data() + s.size();
-}
-
-}  // namespace
-
 Result<PidStat> ParsePidStat(std::string_view text) {
   const auto open = text.find('(');
   const auto close = text.rfind(')');
@@ -23,7 +15,7 @@ Result<PidStat> ParsePidStat(std::string_view text) {
   PidStat st;
   auto pid_text = text.substr(0, open);
   while (!pid_text.empty() && pid_text.back() == ' ') pid_text.remove_suffix(1);
-  if (!ToNumber(pid_text, st.pid)) return Status::Error("malformed stat: bad pid");
+  if (!ParseNumber(pid_text, st.pid)) return Status::Error("malformed stat: bad pid");
   st.comm = std::string(text.substr(open + 1, close - open - 1));
 
   // Fields after comm, numbered from 3 (state) as in proc(5).
@@ -41,27 +33,23 @@ Result<PidStat> ParsePidStat(std::string_view text) {
   if (fields.size() < 22) return Status::Error("malformed stat: too few fields");
   if (field(3).size() != 1) return Status::Error("malformed stat: bad state");
   st.state = field(3)[0];
-  if (!ToNumber(field(4), st.ppid) || !ToNumber(field(14), st.utime_ticks) ||
-      !ToNumber(field(15), st.stime_ticks) || !ToNumber(field(20), st.num_threads) ||
-      !ToNumber(field(22), st.start_time_ticks) || !ToNumber(field(23), st.vsize_bytes) ||
-      !ToNumber(field(24), st.rss_pages)) {
+  if (!ParseNumber(field(4), st.ppid) || !ParseNumber(field(14), st.utime_ticks) ||
+      !ParseNumber(field(15), st.stime_ticks) || !ParseNumber(field(20), st.num_threads) ||
+      !ParseNumber(field(22), st.start_time_ticks) || !ParseNumber(field(23), st.vsize_bytes) ||
+      !ParseNumber(field(24), st.rss_pages)) {
     return Status::Error("malformed stat: bad number");
   }
   return st;
 }
 
 Result<std::uint64_t> ParseBootTime(std::string_view proc_stat) {
-  std::size_t pos = 0;
-  while (pos < proc_stat.size()) {
-    auto end = proc_stat.find('\n', pos);
-    if (end == std::string_view::npos) end = proc_stat.size();
-    const auto line = proc_stat.substr(pos, end - pos);
+  std::string_view line;
+  while (NextLine(proc_stat, line)) {
     if (line.starts_with("btime ")) {
       std::uint64_t btime = 0;
-      if (ToNumber(line.substr(6), btime)) return btime;
+      if (ParseNumber(line.substr(6), btime)) return btime;
       return Status::Error("malformed btime line in /proc/stat");
     }
-    pos = end + 1;
   }
   return Status::Error("no btime line in /proc/stat");
 }

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <charconv>
+#include <string_view>
+#include <vector>
+
+namespace vms {
+
+// Small pieces the byte parsers (/proc files, RTSP, SDP, mountinfo) share.
+
+// ASCII case-insensitive equality (header names, codec names).
+bool EqualsNoCase(std::string_view a, std::string_view b);
+
+// Without leading and trailing white space (space, tab, CR, LF, VT, FF).
+std::string_view Trim(std::string_view s);
+
+// The fields of a line separated by runs of spaces and tabs.
+std::vector<std::string_view> SplitWhitespace(std::string_view line);
+
+// Takes the next line off `text` (without its '\n'); false when none is left.
+bool NextLine(std::string_view& text, std::string_view& line);
+
+// The whole of `s` as a number (no sign or space tolerated beyond what
+// std::from_chars accepts); false if any character is left over.
+template <typename T>
+bool ParseNumber(std::string_view s, T& out) {
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+}  // namespace vms
