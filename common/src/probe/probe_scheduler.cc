@@ -22,7 +22,10 @@ ProbeScheduler::ProbeScheduler(boost::asio::io_context& io, std::size_t max_conc
     : io_(io), max_concurrent_(max_concurrent == 0 ? 1 : max_concurrent),
       rng_(std::random_device{}()) {}
 
-ProbeScheduler::~ProbeScheduler() { Stop(); }
+ProbeScheduler::~ProbeScheduler() {
+  Stop();
+  alive_.reset();
+}
 
 std::chrono::steady_clock::duration ProbeScheduler::Jittered(const ProbeSchedule& s, bool first) {
   const double interval = static_cast<double>(s.interval.count());
@@ -103,8 +106,10 @@ void ProbeScheduler::Dispatch() {
     });
     // `done` may come from any thread and after a deadline already freed the
     // slot; it is posted to the loop and matched to its run.
-    auto done = [this, entry, run] {
-      boost::asio::post(io_, [this, entry, run] { Finish(entry, run); });
+    auto done = [this, &io = io_, alive = std::weak_ptr<char>(alive_), entry, run] {
+      boost::asio::post(io, [this, alive, entry, run] {
+        if (!alive.expired()) Finish(entry, run);
+      });
     };
     entry->probe->Start(deadline, std::move(done));
   }

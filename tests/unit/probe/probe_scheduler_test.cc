@@ -125,3 +125,37 @@ TEST(ProbeSchedulerTest, RemovedProbeStopsRunning) {
 
 }  // namespace
 }  // namespace vms
+
+namespace vms {
+namespace {
+
+// A probe that reports `done` only when told, possibly after its scheduler
+// is gone (a reload replaced it).
+class LateProbe : public Probe {
+ public:
+  void Start(std::chrono::steady_clock::time_point, std::function<void()> done) override {
+    done_ = std::move(done);
+  }
+  void FinishNow() {
+    if (done_) std::exchange(done_, nullptr)();
+  }
+
+ private:
+  std::function<void()> done_;
+};
+
+TEST(ProbeSchedulerTest, DoneAfterSchedulerIsGoneIsHarmless) {
+  boost::asio::io_context io;
+  auto probe = std::make_shared<LateProbe>();
+  {
+    ProbeScheduler scheduler(io, 1);
+    scheduler.Add(probe, {std::chrono::milliseconds(1000), std::chrono::milliseconds(500), 0.0});
+    io.run_for(std::chrono::milliseconds(50));  // started, not finished
+  }
+  probe->FinishNow();  // posts to the loop; the scheduler no longer exists
+  io.restart();
+  EXPECT_NO_FATAL_FAILURE(io.run_for(std::chrono::milliseconds(50)));
+}
+
+}  // namespace
+}  // namespace vms

@@ -70,6 +70,9 @@ class ProbeScheduler {
   std::map<Id, std::shared_ptr<Entry>> entries_;
   std::deque<std::shared_ptr<Entry>> ready_;
   std::mt19937_64 rng_;
+  // Expires with the scheduler: a probe's `done` may arrive after a config
+  // reload replaced the scheduler, and must then do nothing.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 
 }  // namespace vms
