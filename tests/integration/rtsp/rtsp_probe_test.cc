@@ -55,22 +55,36 @@ class RtspProbeTest : public ::testing::Test {
 
   // Runs the probe under a ProbeScheduler until `results` results were
   // published or `limit` passed; returns them in order.
+  // Sees every result as its run completes (a snapshot polled on a timer
+  // can miss one that a quick next run, such as a lockout, overwrites).
+  class RecordingProbe : public Probe {
+   public:
+    explicit RecordingProbe(std::shared_ptr<RtspProbe> inner) : inner_(std::move(inner)) {}
+    void Start(std::chrono::steady_clock::time_point deadline,
+               std::function<void()> done) override {
+      inner_->Start(deadline, [this, done = std::move(done)] {
+        if (auto r = inner_->Latest()) seen.push_back(*r);
+        done();
+      });
+    }
+    void Cancel() override { inner_->Cancel(); }
+    std::vector<RtspProbeResult> seen;
+
+   private:
+    std::shared_ptr<RtspProbe> inner_;
+  };
+
   static std::vector<RtspProbeResult> RunProbe(const std::shared_ptr<RtspProbe>& probe,
                                                boost::asio::io_context& io, ProbeSchedule schedule,
                                                std::size_t results,
                                                std::chrono::milliseconds limit) {
     ProbeScheduler scheduler(io, 4);
-    scheduler.Add(probe, schedule);
-    std::vector<RtspProbeResult> seen;
-    std::shared_ptr<const RtspProbeResult> last = probe->Latest();
+    auto recorder = std::make_shared<RecordingProbe>(probe);
+    scheduler.Add(recorder, schedule);
     boost::asio::steady_timer poll(io);
     const auto give_up = std::chrono::steady_clock::now() + limit;
     std::function<void()> check = [&] {
-      if (auto r = probe->Latest(); r && r != last) {
-        last = r;
-        seen.push_back(*r);
-      }
-      if (seen.size() >= results || std::chrono::steady_clock::now() > give_up) {
+      if (recorder->seen.size() >= results || std::chrono::steady_clock::now() > give_up) {
         scheduler.Stop();
         io.stop();
         return;
@@ -81,6 +95,8 @@ class RtspProbeTest : public ::testing::Test {
     check();
     io.restart();
     io.run();
+    auto seen = recorder->seen;
+    seen.resize(std::min(seen.size(), results));
     return seen;
   }
 
