@@ -52,7 +52,48 @@ struct MountWatcher::Call {
   }
 };
 
+// One mount's thread and its mailbox. Shared with the (detached) thread,
+// which may outlive the watcher while a call is blocked in the kernel.
+struct MountWatcher::Worker {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::shared_ptr<Call> next;  // guarded by mu
+  bool quit = false;           // guarded by mu
+
+  void Hand(std::shared_ptr<Call> call) {
+    {
+      std::lock_guard lock(mu);
+      next = std::move(call);
+    }
+    cv.notify_one();
+  }
+  void Quit() {
+    {
+      std::lock_guard lock(mu);
+      quit = true;
+    }
+    cv.notify_one();
+  }
+  void Run(const StatFn& stat, const std::string& path) {
+    for (;;) {
+      std::shared_ptr<Call> call;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return quit || next != nullptr; });
+        if (quit) return;
+        call = std::exchange(next, nullptr);
+      }
+      call->Finish(stat(path));
+    }
+  }
+};
+
 MountWatcher::MountWatcher(StatFn stat) : stat_(std::move(stat)) {}
+
+MountWatcher::~MountWatcher() {
+  std::lock_guard lock(mu_);
+  for (auto& [path, worker] : workers_) worker->Quit();
+}
 
 std::shared_ptr<MountWatcher::Call> MountWatcher::StartOrJoin(const std::string& path,
                                                               std::chrono::milliseconds timeout,
@@ -66,11 +107,20 @@ std::shared_ptr<MountWatcher::Call> MountWatcher::StartOrJoin(const std::string&
   }
   auto call = std::make_shared<Call>();
   call->started = now;
-  try {
-    std::thread([call, stat = stat_, path] { call->Finish(stat(path)); }).detach();
-  } catch (const std::system_error& e) {
-    call->Finish(Status::Error("starting a statvfs thread for " + path + ": " + e.what()));
+  auto& worker = workers_[path];
+  if (worker == nullptr) {
+    worker = std::make_shared<Worker>();
+    try {
+      std::thread([worker, stat = stat_, path] { worker->Run(stat, path); }).detach();
+    } catch (const std::system_error& e) {
+      worker = nullptr;
+      workers_.erase(path);
+      call->Finish(Status::Error("starting a statvfs thread for " + path + ": " + e.what()));
+      calls_[path] = call;
+      return call;
+    }
   }
+  worker->Hand(call);
   calls_[path] = call;
   return call;
 }
@@ -95,6 +145,12 @@ std::vector<MountWatcher::Answer> MountWatcher::StatAll(
     const std::set<std::string> wanted(paths.begin(), paths.end());
     std::erase_if(calls_, [&](const auto& entry) {
       return !wanted.contains(entry.first) && entry.second->Done();
+    });
+    // A worker of a mount that is gone ends (after its call, if stuck).
+    std::erase_if(workers_, [&](const auto& entry) {
+      if (wanted.contains(entry.first) || calls_.contains(entry.first)) return false;
+      entry.second->Quit();
+      return true;
     });
   }
   // Calls run in parallel, so the whole wait is bounded by one timeout.

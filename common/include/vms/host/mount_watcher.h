@@ -32,6 +32,8 @@ Result<FsUsage> StatFileSystem(const std::string& path);
 // either wait for it (if it is younger than the timeout) or get kStale at once
 // without starting another. So a stuck mount holds one blocked thread however
 // many scrapes come, and is answered normally again once its call returns.
+// Each mount has one long-lived worker thread, started the first time the
+// mount is seen, so a scrape pays a wake-up per mount, not a thread start.
 class MountWatcher {
  public:
   using StatFn = std::function<Result<FsUsage>(const std::string& path)>;
@@ -58,14 +60,20 @@ class MountWatcher {
   // Calls started and not yet returned: one per stuck mount.
   std::size_t Outstanding() const;
 
+  ~MountWatcher();
+  MountWatcher(const MountWatcher&) = delete;
+  MountWatcher& operator=(const MountWatcher&) = delete;
+
  private:
   struct Call;
+  struct Worker;
   std::shared_ptr<Call> StartOrJoin(const std::string& path, std::chrono::milliseconds timeout,
                                     bool& stale);
 
   const StatFn stat_;
   mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<Call>> calls_;  // guarded by mu_
+  std::map<std::string, std::shared_ptr<Call>> calls_;      // guarded by mu_
+  std::map<std::string, std::shared_ptr<Worker>> workers_;  // guarded by mu_
 };
 
 }  // namespace vms
