@@ -14,16 +14,12 @@ namespace {
 // Keeps the mounts to report, one per mount point: when a mount point is
 // listed twice (a bind mount or a remount stacked on it), the later entry is
 // on top and is what statvfs sees.
-std::vector<MountInfo> SelectMounts(std::vector<MountInfo> mounts,
-                                    const std::optional<std::regex>& mp_exclude,
-                                    const std::optional<std::regex>& fs_exclude) {
+template <typename Excluded>
+std::vector<MountInfo> SelectMounts(std::vector<MountInfo> mounts, const Excluded& excluded) {
   std::vector<MountInfo> selected;
   std::unordered_map<std::string, std::size_t> index;
   for (auto& m : mounts) {
-    if ((fs_exclude && std::regex_search(m.fstype, *fs_exclude)) ||
-        (mp_exclude && std::regex_search(m.mount_point, *mp_exclude))) {
-      continue;
-    }
+    if (excluded(m.fstype, m.mount_point)) continue;
     if (auto it = index.find(m.mount_point); it != index.end()) {
       selected[it->second] = std::move(m);
       continue;
@@ -35,6 +31,22 @@ std::vector<MountInfo> SelectMounts(std::vector<MountInfo> mounts,
 }
 
 }  // namespace
+
+bool DiskSpaceCollector::Settings::Excluded(const std::string& fstype,
+                                           const std::string& mount_point) const {
+  // Containers come and go with mounts of their own: bound the memo.
+  constexpr std::size_t kMaxMemo = 4096;
+  std::string key = fstype;
+  key.push_back('\0');
+  key += mount_point;
+  std::lock_guard lock(memo_mu);
+  if (auto it = memo.find(key); it != memo.end()) return it->second;
+  const bool excluded = (fs_types_exclude && std::regex_search(fstype, *fs_types_exclude)) ||
+                        (mount_points_exclude && std::regex_search(mount_point, *mount_points_exclude));
+  if (memo.size() >= kMaxMemo) memo.clear();
+  memo.emplace(std::move(key), excluded);
+  return excluded;
+}
 
 DiskSpaceCollector::DiskSpaceCollector(std::string procfs_root, std::string rootfs_root,
                                        MountWatcher::StatFn stat)
@@ -75,7 +87,9 @@ Status DiskSpaceCollector::Collect(const ScrapeContext& ctx, MetricWriter& out) 
   auto parsed = ParseMountInfo(*text);
   if (!parsed) return parsed.status();
   const std::vector<MountInfo> mounts =
-      SelectMounts(std::move(*parsed), s->mount_points_exclude, s->fs_types_exclude);
+      SelectMounts(std::move(*parsed), [&s](const std::string& fstype, const std::string& mp) {
+        return s->Excluded(fstype, mp);
+      });
 
   std::vector<std::string> paths;
   paths.reserve(mounts.size());

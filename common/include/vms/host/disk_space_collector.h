@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <regex>
 #include <string>
@@ -44,6 +45,12 @@ class DiskSpaceCollector : public Collector {
     std::chrono::milliseconds mount_timeout;
     std::optional<std::regex> mount_points_exclude;  // empty pattern: none
     std::optional<std::regex> fs_types_exclude;      // empty pattern: none
+
+    // std::regex costs microseconds a match and the mount table rarely
+    // changes, so each (fstype, mount point) is decided once per config.
+    bool Excluded(const std::string& fstype, const std::string& mount_point) const;
+    mutable std::mutex memo_mu;
+    mutable std::unordered_map<std::string, bool> memo;  // guarded by memo_mu
   };
   struct MountRow {
     std::string mount_point, device, fstype, state;
