@@ -24,8 +24,16 @@ int CountOpenFds() {
 
 }  // namespace
 
+namespace {
+Result<std::uint64_t> ReadBootTime() {
+  auto text = ReadFile("/proc/stat");
+  if (!text) return text.status();
+  return ParseBootTime(*text);
+}
+}  // namespace
+
 SelfCollector::SelfCollector(std::string role, const ReloadState* reload)
-    : role_(std::move(role)), reload_(reload) {}
+    : role_(std::move(role)), reload_(reload), boot_time_(ReadBootTime()) {}
 
 Status SelfCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out) {
   out.Gauge("vms_exporter_build_info",
@@ -45,10 +53,7 @@ Status SelfCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out) {
   if (!stat_text) return stat_text.status();
   auto stat = ParsePidStat(*stat_text);
   if (!stat) return Status::Error("/proc/self/stat: " + stat.error());
-  auto boot_text = ReadFile("/proc/stat");
-  if (!boot_text) return boot_text.status();
-  auto boot = ParseBootTime(*boot_text);
-  if (!boot) return boot.status();
+  if (!boot_time_) return boot_time_.status();
 
   const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
   const double page = static_cast<double>(::sysconf(_SC_PAGESIZE));
@@ -60,7 +65,7 @@ Status SelfCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out) {
       .Add({}, static_cast<double>(stat->vsize_bytes));
   out.Gauge("process_start_time_seconds",
             "Start time of the process since unix epoch in seconds.")
-      .Add({}, static_cast<double>(*boot) + static_cast<double>(stat->start_time_ticks) / ticks);
+      .Add({}, static_cast<double>(*boot_time_) + static_cast<double>(stat->start_time_ticks) / ticks);
   if (const int fds = CountOpenFds(); fds >= 0) {
     out.Gauge("process_open_fds", "Number of open file descriptors.").Add({}, fds);
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "vms/config/reload_state.h"
@@ -19,6 +20,9 @@ class SelfCollector : public Collector {
  private:
   std::string role_;
   const ReloadState* reload_;
+  // From /proc/stat at construction: it never changes, and /proc/stat is
+  // large on many-core hosts.
+  Result<std::uint64_t> boot_time_;
 };
 
 }  // namespace vms
