@@ -137,8 +137,11 @@ def main():
                 cam.file.write(source[cam.written:target])
                 stats["bytes_written"] += target - cam.written
                 cam.written = target
-        if not ready and args.ready_file:
-            open(args.ready_file, "w").close()
+        if not ready:
+            # The first tick back-fills the staggered cameras' current segments.
+            stats["backfill_bytes"] = stats["bytes_written"]
+            if args.ready_file:
+                open(args.ready_file, "w").close()
             ready = True
         stats["ticks"] += 1
         next_tick += args.tick
@@ -153,7 +156,8 @@ def main():
             cam.file.close()
     stats["seconds"] = round(time.time() - t0, 1)
     stats["mbit_per_s_per_camera"] = round(
-        stats["bytes_written"] * 8 / 1e6 / max(stats["seconds"], 1e-9) / args.cameras, 3)
+        (stats["bytes_written"] - stats.get("backfill_bytes", 0)) * 8 / 1e6
+        / max(stats["seconds"], 1e-9) / args.cameras, 3)
     print(json.dumps(stats), flush=True)
 
 
