@@ -35,10 +35,40 @@ std::vector<std::string> SplitArgs(const std::string& cmdline) {
 
 CameraFleet::CameraFleet(boost::asio::io_context& io, std::string procfs_root)
     : io_(io), procfs_root_(procfs_root),
-      recorders_(std::move(procfs_root), {"recorders", {"ffmpeg_process", "camera_id"}}),
-      discovery_timer_(io) {}
+      recorders_(std::move(procfs_root),
+                 {.collector_name = "recorders",
+                  .names = {"ffmpeg_process", "camera_id"},
+                  .refresh_in_background = true}),
+      discovery_timer_(io), scanner_([this] { ScanRecorders(); }) {}
+
+void CameraFleet::ScanRecorders() {
+  std::unique_lock lock(scan_mu_);
+  while (!scan_stop_) {
+    scan_now_ = false;
+    lock.unlock();
+    if (Status s = recorders_.Refresh(); !s.ok()) {
+      spdlog::debug("recorder scan: {}", s.message());
+    }
+    lock.lock();
+    scan_cv_.wait_for(lock, scan_interval_, [this] { return scan_stop_ || scan_now_; });
+  }
+}
+
+void CameraFleet::WakeRecorderScan() {
+  {
+    std::lock_guard lock(scan_mu_);
+    scan_now_ = true;
+  }
+  scan_cv_.notify_one();
+}
 
 CameraFleet::~CameraFleet() {
+  {
+    std::lock_guard lock(scan_mu_);
+    scan_stop_ = true;
+  }
+  scan_cv_.notify_one();
+  scanner_.join();
   discovery_timer_.cancel();
   if (scheduler_) scheduler_->Stop();
   if (worker_) worker_->Stop();
@@ -49,6 +79,8 @@ void CameraFleet::Apply(const FleetSettings& settings) {
     worker_ = std::make_unique<media::SegmentAnalysisWorker>(settings.recordings.scan_interval);
     worker_->Start();
     recordings_ = settings.recordings;
+    std::lock_guard lock(scan_mu_);
+    scan_interval_ = settings.recordings.scan_interval;
   } else if (settings.recordings.scan_interval != recordings_.scan_interval) {
     spdlog::warn("recordings.scan_interval changes take effect after a restart");
   }
@@ -123,6 +155,7 @@ void CameraFleet::SetCameras(const std::vector<CameraConfig>& configs) {
   std::vector<ProcessGroupConfig> groups;
   for (const auto& [id, entry] : entries_) groups.push_back(RecorderGroup(entry.camera->config));
   recorders_.Configure(groups);
+  WakeRecorderScan();
   Publish();
 }
 

@@ -2,8 +2,10 @@
 
 #include <map>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -61,6 +63,8 @@ class CameraFleet {
   void Discover();
   void ScheduleDiscovery();
   void Publish();
+  void ScanRecorders();  // the recorder thread's loop
+  void WakeRecorderScan();
 
   boost::asio::io_context& io_;
   const std::string procfs_root_;
@@ -76,6 +80,15 @@ class CameraFleet {
 
   mutable std::mutex mu_;
   std::shared_ptr<const CameraList> published_;  // guarded by mu_
+
+  // Recorder processes are matched on a thread of their own every
+  // recordings.scan_interval, off the scrape path and the event loop.
+  std::mutex scan_mu_;
+  std::condition_variable scan_cv_;
+  bool scan_now_ = false;    // guarded by scan_mu_
+  bool scan_stop_ = false;   // guarded by scan_mu_
+  std::chrono::milliseconds scan_interval_{5'000};  // guarded by scan_mu_
+  std::thread scanner_;
 };
 
 }  // namespace vms::recording_node

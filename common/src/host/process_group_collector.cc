@@ -23,13 +23,13 @@ void ProcessGroupCollector::Configure(const std::vector<ProcessGroupConfig>& con
   classifier_ = std::move(classifier);
 }
 
-Status ProcessGroupCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out) {
-  // One lock for the whole scrape: the tracker's state moves forward once
-  // per snapshot, and concurrent scrapes must not interleave snapshots.
+Status ProcessGroupCollector::Refresh() {
+  // One lock for the whole pass: the tracker's state moves forward once per
+  // snapshot, and concurrent passes must not interleave snapshots.
   std::lock_guard lock(mu_);
-  if (keys_.empty()) return Status::Ok();
+  if (keys_.empty()) return last_refresh_ = Status::Ok();
   auto table = ProcessTable::Read(procfs_root_, classifier_.needs());
-  if (!table) return Status::Error("reading processes: " + table.error());
+  if (!table) return last_refresh_ = Status::Error("reading processes: " + table.error());
 
   std::vector<ProcessRecord>& processes = table->processes();
   const auto matched = classifier_.Classify(processes);
@@ -45,6 +45,16 @@ Status ProcessGroupCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter
     }
   }
   for (std::size_t i = 0; i < keys_.size(); ++i) tracker_.Observe(keys_[i], matched[i]);
+  return last_refresh_ = Status::Ok();
+}
+
+Status ProcessGroupCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out) {
+  if (!options_.refresh_in_background) {
+    if (Status s = Refresh(); !s.ok()) return s;
+  }
+  std::lock_guard lock(mu_);
+  if (keys_.empty()) return Status::Ok();
+  if (!last_refresh_.ok()) return last_refresh_;
   tracker_.Write(out, options_.names);
   return Status::Ok();
 }

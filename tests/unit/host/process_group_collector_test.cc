@@ -241,3 +241,24 @@ TEST(ProcessGroupCollectorTest, LandingPageListsGroups) {
 
 }  // namespace
 }  // namespace vms
+
+namespace vms {
+namespace {
+
+TEST(ProcessGroupCollectorBackgroundTest, ScrapesWriteWhatTheLastRefreshSaw) {
+  ProcessGroupCollector c(test::SourcePath("tests/fixtures/host/proc"),
+                          {.collector_name = "recorders",
+                           .names = {"ffmpeg_process", "camera_id"},
+                           .refresh_in_background = true});
+  c.Configure({Group("cam1", "^ffmpeg$", "", "10\\.0\\.0\\.5:554/stream1 ")});
+  // No refresh yet: a scrape reads no /proc and writes nothing.
+  EXPECT_EQ(Scraped(c).Value("ffmpeg_process_up", "cam1"), std::nullopt);
+  ASSERT_TRUE(c.Refresh().ok());
+  const Scraped after(c);
+  EXPECT_EQ(after.Value("ffmpeg_process_up", "cam1"), 1);
+  EXPECT_EQ(after.Value("ffmpeg_process_restarts_total", "cam1"), 0);
+  ASSERT_TRUE(after.status().ok());
+}
+
+}  // namespace
+}  // namespace vms

@@ -30,6 +30,11 @@ class ProcessGroupCollector : public Collector {
   struct Options {
     std::string collector_name = "processes";
     ProcessGroupMetricNames names{"service_process", "service"};
+    // When true, Collect() only writes what the last Refresh() saw and the
+    // owner calls Refresh() on a thread of its own: reading /proc for every
+    // process is the costliest part of a scrape with many groups, and
+    // /proc/PID/cmdline can block while a process's memory map is locked.
+    bool refresh_in_background = false;
   };
 
   explicit ProcessGroupCollector(std::string procfs_root)
@@ -45,6 +50,10 @@ class ProcessGroupCollector : public Collector {
   // Throws std::regex_error (the config reader has already validated them).
   void Configure(const std::vector<ProcessGroupConfig>& groups);
 
+  // Reads <procfs> and moves every group's state forward. Called by
+  // Collect() unless refresh_in_background is set.
+  Status Refresh();
+
   // The group's stats as of the last scrape; nullopt before one or when unknown.
   std::optional<ProcessGroupStats> Stats(std::string_view key) const;
 
@@ -55,6 +64,7 @@ class ProcessGroupCollector : public Collector {
   std::vector<std::string> keys_;  // guarded by mu_
   ProcessClassifier classifier_;   // guarded by mu_: parallel to keys_
   ProcessGroupTracker tracker_;    // guarded by mu_
+  Status last_refresh_;            // guarded by mu_
 };
 
 }  // namespace vms
