@@ -87,10 +87,11 @@ class WebTlsTest : public ::testing::Test {
     std::filesystem::rename(dir_ + "/" + to + ".tmp", dir_ + "/" + to);
   }
 
-  std::unique_ptr<test::ExporterProcess> Start(const std::string& web_yml) {
+  std::unique_ptr<test::ExporterProcess> Start(const std::string& web_yml,
+                                               const std::string& binary = kBinary) {
     std::ofstream(dir_ + "/web.yml") << web_yml;
     auto exporter = std::make_unique<test::ExporterProcess>(
-        kBinary, std::vector<std::string>{"--web.config.file=" + dir_ + "/web.yml"});
+        binary, std::vector<std::string>{"--web.config.file=" + dir_ + "/web.yml"});
     EXPECT_TRUE(exporter->ready()) << exporter->Log();
     return exporter;
   }
@@ -159,6 +160,31 @@ TEST_F(WebTlsTest, BasicAuthOverTls) {
                        " https://127.0.0.1:" + std::to_string(exporter->port()) + "/metrics");
   EXPECT_THAT(headers.output, HasSubstr("WWW-Authenticate: Basic"));
   EXPECT_THAT(exporter->Log(), Not(HasSubstr("secret")));
+}
+
+TEST_F(WebTlsTest, EveryRoleServesEveryEndpointOverHttpsWithBasicAuth) {
+  for (const char* binary :
+       {"recording_node_exporter", "streaming_gateway_exporter", "api_server_exporter"}) {
+    auto exporter =
+        Start(TlsConfig() + "basic_auth_users:\n  alice: " + *alice_hash + "\n", binary);
+    const std::string base = "https://127.0.0.1:" + std::to_string(exporter->port());
+    for (const char* path : {"/metrics", "/", "/-/healthy", "/-/ready"}) {
+      const auto ok = test::RunCommand("curl -sS --max-time 10 -o /dev/null -w 'HTTP=%{http_code}' " +
+                                       CaArgs() + " -u alice:secret " + base + path);
+      EXPECT_THAT(ok.output, HasSubstr("HTTP=200")) << binary << " " << path;
+      const auto denied = test::RunCommand(
+          "curl -sS --max-time 10 -o /dev/null -w 'HTTP=%{http_code}' " + CaArgs() + " " + base + path);
+      EXPECT_THAT(denied.output, HasSubstr("HTTP=401")) << binary << " " << path;
+    }
+    const auto reload = test::RunCommand(
+        "curl -sS --max-time 10 -o /dev/null -w 'HTTP=%{http_code}' -X POST " + CaArgs() +
+        " -u alice:secret " + base + "/-/reload");
+    EXPECT_THAT(reload.output, HasSubstr("HTTP=200")) << binary;
+    const auto missing = test::RunCommand(
+        "curl -sS --max-time 10 -o /dev/null -w 'HTTP=%{http_code}' " + CaArgs() +
+        " -u alice:secret " + base + "/nope");
+    EXPECT_THAT(missing.output, HasSubstr("HTTP=404")) << binary;
+  }
 }
 
 TEST_F(WebTlsTest, BasicAuthWithoutTls) {
