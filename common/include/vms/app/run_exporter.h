@@ -21,11 +21,7 @@ struct RoleDeps {
 // The life of every exporter: flags, logging, config, collectors, serve.
 // Role provides: Config, kInfo, kDefaultConfig, Parse(text, file) and
 // Collectors() (its table of CollectorSpec<RoleDeps<Config>>).
-// glibc raises its mmap threshold after the first large buffer is freed, so
-// later large buffers (segment windows of megabytes) come from the arenas and
-// leave them fragmented: 10 MB mapped for 2 MB in use. A fixed threshold
-// keeps large buffers in their own mappings, returned on free; two arenas
-// are plenty for an exporter's few threads.
+// Limits glibc's malloc arenas (see tune_malloc.cc for the trade-off).
 void TuneMalloc();
 
 template <typename Role>
