@@ -23,7 +23,7 @@ struct RtspUrl {
   std::string RequestUri() const;
 };
 
-// Parses rtsp://[user[:password]@]host[:port][/path]. The error never repeats
+// Parses rtsp://[userinfo@]host[:port][/path] (userinfo: user or user:password). The error never repeats
 // the URL, which may hold a password.
 Result<RtspUrl> ParseRtspUrl(std::string_view url);
 
