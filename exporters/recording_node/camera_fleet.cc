@@ -1,14 +1,14 @@
 #include "recording_node/camera_fleet.h"
 
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include "vms/base/text.h"
 #include "vms/host/process_table.h"
 #include "vms/rtsp/rtsp_url.h"
 
 namespace vms::recording_node {
 namespace {
-
-constexpr auto kDiscoveryInterval = std::chrono::seconds(15);
 
 // Recorders are ffmpeg processes unless the camera names its own rule.
 ProcessGroupConfig RecorderGroup(const CameraConfig& c) {
@@ -19,16 +19,25 @@ ProcessGroupConfig RecorderGroup(const CameraConfig& c) {
   return g;
 }
 
-std::vector<std::string> SplitArgs(const std::string& cmdline) {
-  std::vector<std::string> args;
-  std::size_t pos = 0;
-  while (pos < cmdline.size()) {
-    const auto end = cmdline.find(' ', pos);
-    const auto stop = end == std::string::npos ? cmdline.size() : end;
-    if (stop > pos) args.push_back(cmdline.substr(pos, stop - pos));
-    pos = stop + 1;
+// The cameras that running ffmpeg recorders record, from one table read.
+std::vector<CameraConfig> FindRecorderCameras(const ProcessTable& table) {
+  std::vector<CameraConfig> found;
+  for (const ProcessRecord& p : table.processes()) {
+    if (p.comm != "ffmpeg" || !p.running()) continue;
+    const auto words = SplitWhitespace(p.cmdline);
+    auto cam = DiscoverFromCommandLine(std::vector<std::string>(words.begin(), words.end()));
+    if (!cam) continue;
+    const UrlCredentials split = SplitCredentials(cam->url);
+    CameraConfig c;
+    c.id = cam->id;
+    c.url = split.url;
+    c.username = split.username;
+    c.password = split.password;
+    c.recording_dir = cam->recording_dir;
+    c.discovered = true;
+    found.push_back(std::move(c));
   }
-  return args;
+  return found;
 }
 
 }  // namespace
@@ -39,14 +48,30 @@ CameraFleet::CameraFleet(boost::asio::io_context& io, std::string procfs_root)
                  {.collector_name = "recorders",
                   .names = {"ffmpeg_process", "camera_id"},
                   .refresh_in_background = true}),
-      discovery_timer_(io), scanner_([this] { ScanRecorders(); }) {}
+      scanner_([this] { ScanRecorders(); }) {}
 
 void CameraFleet::ScanRecorders() {
   std::unique_lock lock(scan_mu_);
   while (!scan_stop_) {
     scan_now_ = false;
     lock.unlock();
-    if (Status s = recorders_.Refresh(); !s.ok()) {
+    // One read of /proc serves discovery and the recorder groups, both off
+    // the event loop: /proc/PID/cmdline can block while a process's memory
+    // map is locked.
+    const bool discovering = discovering_;
+    ProcessFields fields = recorders_.needs();
+    fields.cmdline = fields.cmdline || discovering;
+    auto table = ProcessTable::Read(procfs_root_, fields);
+    if (discovering && table) {
+      auto found = FindRecorderCameras(*table);
+      if (!found.empty()) {
+        boost::asio::post(io_, [this, alive = std::weak_ptr<char>(alive_),
+                                found = std::move(found)]() mutable {
+          if (!alive.expired()) AddDiscovered(std::move(found));
+        });
+      }
+    }
+    if (Status s = recorders_.Refresh(table); !s.ok()) {
       spdlog::debug("recorder scan: {}", s.message());
     }
     lock.lock();
@@ -69,7 +94,6 @@ CameraFleet::~CameraFleet() {
   }
   scan_cv_.notify_one();
   scanner_.join();
-  discovery_timer_.cancel();
   if (scheduler_) scheduler_->Stop();
   if (worker_) worker_->Stop();
 }
@@ -103,9 +127,7 @@ void CameraFleet::Apply(const FleetSettings& settings) {
       if (entry.camera->config.discovered) kept.push_back(entry.camera->config);
     }
     SetCameras(kept);
-    Discover();
   } else {
-    discovery_timer_.cancel();
     SetCameras(settings.cameras);
   }
 }
@@ -159,44 +181,19 @@ void CameraFleet::SetCameras(const std::vector<CameraConfig>& configs) {
   Publish();
 }
 
-void CameraFleet::Discover() {
-  if (!discovering_) return;
-  auto table = ProcessTable::Read(procfs_root_, {.exe = false, .cmdline = true});
-  if (!table) {
-    spdlog::warn("camera discovery: {}", table.error());
-  } else {
-    std::vector<CameraConfig> configs;
-    for (const auto& [id, entry] : entries_) configs.push_back(entry.camera->config);
-    bool added = false;
-    for (const ProcessRecord& p : table->processes()) {
-      if (p.comm != "ffmpeg" || !p.running()) continue;
-      auto found = DiscoverFromCommandLine(SplitArgs(p.cmdline));
-      if (!found || entries_.contains(found->id)) continue;
-      if (std::any_of(configs.begin(), configs.end(),
-                      [&](const CameraConfig& c) { return c.id == found->id; })) {
-        continue;
-      }
-      const UrlCredentials split = SplitCredentials(found->url);
-      CameraConfig c;
-      c.id = found->id;
-      c.url = split.url;
-      c.username = split.username;
-      c.password = split.password;
-      c.recording_dir = found->recording_dir;
-      c.discovered = true;
-      configs.push_back(std::move(c));
-      added = true;
-    }
-    if (added) SetCameras(configs);
+void CameraFleet::AddDiscovered(std::vector<CameraConfig> found) {
+  if (!discovering_) return;  // a config with cameras arrived meanwhile
+  std::vector<CameraConfig> configs;
+  for (const auto& [id, entry] : entries_) configs.push_back(entry.camera->config);
+  bool added = false;
+  for (CameraConfig& c : found) {
+    const bool known = std::any_of(configs.begin(), configs.end(),
+                                   [&](const CameraConfig& k) { return k.id == c.id; });
+    if (known) continue;
+    configs.push_back(std::move(c));
+    added = true;
   }
-  ScheduleDiscovery();
-}
-
-void CameraFleet::ScheduleDiscovery() {
-  discovery_timer_.expires_after(kDiscoveryInterval);
-  discovery_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) Discover();
-  });
+  if (added) SetCameras(configs);
 }
 
 void CameraFleet::Publish() {

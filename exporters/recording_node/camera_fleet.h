@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -9,7 +10,6 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "recording_node/camera_config.h"
 #include "vms/host/process_group_collector.h"
@@ -37,11 +37,12 @@ struct FleetSettings {
 
 // The node's cameras and everything that watches them: an RTSP probe each on
 // the shared ProbeScheduler, a segment analysis on the worker thread, a
-// recorder process group. Apply() and discovery run on the io_context's
-// thread; Cameras() may be read from any thread.
+// recorder process group. Apply() runs on the io_context's thread;
+// Cameras() may be read from any thread.
 //
 // Zero-config: with no cameras configured, running ffmpeg recorders are
-// scanned every `kDiscoveryInterval` and each one's camera is added. A
+// found by the recorder scan (every recordings.scan_interval, on its own
+// thread) and each one's camera is added on the io_context's thread. A
 // discovered camera stays when its recorder dies (ffmpeg_process_up 0 is
 // the point) until the exporter restarts or a config lists cameras.
 class CameraFleet {
@@ -60,8 +61,8 @@ class CameraFleet {
     ProbeScheduler::Id probe_id = 0;
   };
   void SetCameras(const std::vector<CameraConfig>& configs);
-  void Discover();
-  void ScheduleDiscovery();
+  // On the io_context's thread: adds cameras the scan found.
+  void AddDiscovered(std::vector<CameraConfig> found);
   void Publish();
   void ScanRecorders();  // the recorder thread's loop
   void WakeRecorderScan();
@@ -74,8 +75,7 @@ class CameraFleet {
   std::unique_ptr<media::SegmentAnalysisWorker> worker_;
   ProcessGroupCollector recorders_;
   std::map<std::string, Entry> entries_;  // by camera_id; io thread only
-  bool discovering_ = false;
-  boost::asio::steady_timer discovery_timer_;
+  std::atomic<bool> discovering_{false};
   RecordingsConfig recordings_;
 
   mutable std::mutex mu_;
@@ -89,6 +89,9 @@ class CameraFleet {
   bool scan_stop_ = false;   // guarded by scan_mu_
   std::chrono::milliseconds scan_interval_{5'000};  // guarded by scan_mu_
   std::thread scanner_;
+  // Expires with the fleet: discoveries posted by the scanner after it is
+  // gone do nothing.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 
 }  // namespace vms::recording_node

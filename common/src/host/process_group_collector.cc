@@ -23,12 +23,25 @@ void ProcessGroupCollector::Configure(const std::vector<ProcessGroupConfig>& con
   classifier_ = std::move(classifier);
 }
 
+ProcessFields ProcessGroupCollector::needs() const {
+  std::lock_guard lock(mu_);
+  return classifier_.needs();
+}
+
 Status ProcessGroupCollector::Refresh() {
+  {
+    std::lock_guard lock(mu_);
+    if (keys_.empty()) return last_refresh_ = Status::Ok();
+  }
+  auto table = ProcessTable::Read(procfs_root_, needs());
+  return Refresh(table);
+}
+
+Status ProcessGroupCollector::Refresh(Result<ProcessTable>& table) {
   // One lock for the whole pass: the tracker's state moves forward once per
   // snapshot, and concurrent passes must not interleave snapshots.
   std::lock_guard lock(mu_);
   if (keys_.empty()) return last_refresh_ = Status::Ok();
-  auto table = ProcessTable::Read(procfs_root_, classifier_.needs());
   if (!table) return last_refresh_ = Status::Error("reading processes: " + table.error());
 
   std::vector<ProcessRecord>& processes = table->processes();

@@ -53,6 +53,11 @@ class ProcessGroupCollector : public Collector {
   // Reads <procfs> and moves every group's state forward. Called by
   // Collect() unless refresh_in_background is set.
   Status Refresh();
+  // The same with a table the caller has read (with at least needs()), so an
+  // owner that reads /proc for other reasons reads it once.
+  Status Refresh(Result<ProcessTable>& table);
+  // What the groups' patterns read beyond stat.
+  ProcessFields needs() const;
 
   // The group's stats as of the last scrape; nullopt before one or when unknown.
   std::optional<ProcessGroupStats> Stats(std::string_view key) const;
