@@ -218,6 +218,30 @@ TEST_F(CamerasTest, RecorderKilledThreeTimesCountsThreeRestarts) {
               Optional(1.0));
 }
 
+TEST_F(CamerasTest, WithoutConfigCamerasAreDiscoveredFromRunningRecorders) {
+  CameraSim sim({"--mount", "disc"});
+  ASSERT_TRUE(sim.ready());
+  // The recorder's URL carries credentials, as on real nodes; the camera_id
+  // is the name of the directory it records into.
+  const std::string url = "rtsp://viewer:" + std::string(kPassword) + "@127.0.0.1:" +
+                          std::to_string(sim.port()) + "/disc";
+  RecorderLoop recorder(url, Rec("discovered-cam"));
+  exporter_ = std::make_unique<ExporterProcess>("recording_node_exporter");
+  ASSERT_TRUE(exporter_->ready()) << exporter_->Log();
+  EXPECT_THAT(
+      WaitForSample(port(), Series("camera_connection_status", "discovered-cam"), Equals(1), 15s),
+      Optional(1.0))
+      << exporter_->Log();
+  EXPECT_THAT(WaitForSample(port(), Series("ffmpeg_process_up", "discovered-cam"), Equals(1), kSettle),
+              Optional(1.0));
+  EXPECT_THAT(WaitForSample(port(), Series("camera_frames_total", "discovered-cam"), AtLeast(1), 20s),
+              Optional(::testing::Ge(1.0)));
+  EXPECT_THAT(HttpGet(port(), "/").body, HasSubstr("discovered-cam (discovered)"));
+  EXPECT_THAT(HttpGet(port(), "/").body, Not(HasSubstr(kPassword)));
+  EXPECT_THAT(HttpGet(port(), "/metrics").body, Not(HasSubstr(kPassword)));
+  EXPECT_THAT(exporter_->Log(), Not(HasSubstr(kPassword)));
+}
+
 TEST_F(CamerasTest, ReloadAddsAndRemovesCameras) {
   CameraSim sim({"--mounts", "2"});
   ASSERT_TRUE(sim.ready());
