@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -72,6 +73,15 @@ HttpReply ParseHead(const std::string& head) {
 }
 
 }  // namespace
+
+std::string BasicAuthorization(const std::string& user_colon_password) {
+  std::string out(4 * ((user_colon_password.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(user_colon_password.data()),
+                                static_cast<int>(user_colon_password.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return "Basic " + out;
+}
 
 RawConnection::RawConnection(unsigned short port) : fd_(Connect(port)) {
   if (fd_ >= 0) {

@@ -23,6 +23,9 @@ inline HttpReply HttpGet(unsigned short port, const std::string& path,
   return HttpRequestOnce(port, "GET", path, headers);
 }
 
+// "Basic base64(user:password)", an Authorization header value.
+std::string BasicAuthorization(const std::string& user_colon_password);
+
 // A raw TCP connection for tests that need to misbehave (half-sent requests,
 // several requests on one connection).
 class RawConnection {

@@ -3,7 +3,8 @@
 #include "http/basic_auth.h"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
+
+#include "support/http_client.h"
 
 namespace vms::internal {
 namespace {
@@ -12,32 +13,23 @@ namespace {
 constexpr char kAliceHash[] = "$2y$04$lr0XBqag.b82rqDVHnSobO9ieiYmLicWG27gEfo9XfRia/2xrhoI6";
 constexpr char kCarolHash[] = "$2y$11$fevyOIVwfnEvfZVoOw3B.ONTRG870c240XBBfB8zkIpS.kF17Kmue";
 
-std::string Basic(const std::string& user_colon_password) {
-  std::string out(4 * ((user_colon_password.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(user_colon_password.data()),
-                                static_cast<int>(user_colon_password.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return "Basic " + out;
-}
-
 TEST(BasicAuthTest, GoodCredentialsAreCachedAndBadOnesPayBcryptEveryTime) {
   BasicAuthenticator auth(std::map<std::string, std::string>{{"alice", kAliceHash}});
-  EXPECT_TRUE(auth.Authorize(Basic("alice:secret")));
+  EXPECT_TRUE(auth.Authorize(test::BasicAuthorization("alice:secret")));
   EXPECT_EQ(auth.bcrypt_runs(), 1u);
-  EXPECT_TRUE(auth.Authorize(Basic("alice:secret")));
+  EXPECT_TRUE(auth.Authorize(test::BasicAuthorization("alice:secret")));
   EXPECT_EQ(auth.bcrypt_runs(), 1u) << "a cached success must not run bcrypt again";
-  EXPECT_FALSE(auth.Authorize(Basic("alice:guess")));
-  EXPECT_FALSE(auth.Authorize(Basic("alice:guess")));
+  EXPECT_FALSE(auth.Authorize(test::BasicAuthorization("alice:guess")));
+  EXPECT_FALSE(auth.Authorize(test::BasicAuthorization("alice:guess")));
   EXPECT_EQ(auth.bcrypt_runs(), 3u) << "every wrong guess must pay bcrypt";
 }
 
 TEST(BasicAuthTest, UnknownUsersPayTheHighestConfiguredCost) {
   BasicAuthenticator auth(std::map<std::string, std::string>{{"alice", kAliceHash}, {"carol", kCarolHash}});
-  EXPECT_FALSE(auth.Authorize(Basic("mallory:secret")));
+  EXPECT_FALSE(auth.Authorize(test::BasicAuthorization("mallory:secret")));
   EXPECT_EQ(auth.bcrypt_runs(), 1u) << "an unknown user must run bcrypt like a known one";
   EXPECT_EQ(auth.last_bcrypt_cost(), 11);
-  EXPECT_FALSE(auth.Authorize(Basic("mallory:secret")));
+  EXPECT_FALSE(auth.Authorize(test::BasicAuthorization("mallory:secret")));
   EXPECT_EQ(auth.bcrypt_runs(), 2u) << "unknown users are never cached";
 }
 

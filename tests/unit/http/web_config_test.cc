@@ -2,7 +2,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
+
+#include "support/http_client.h"
 
 #include <algorithm>
 #include <atomic>
@@ -25,15 +26,6 @@ using ::testing::Not;
 // htpasswd -nbBC 4 alice secret; htpasswd -nbBC 5 bob 'p@ss:word'
 constexpr char kAliceHash[] = "$2y$04$lr0XBqag.b82rqDVHnSobO9ieiYmLicWG27gEfo9XfRia/2xrhoI6";
 constexpr char kBobHash[] = "$2y$05$f54WRBYMybysWIZoS6/SdO5/g3JHrayxi3U0N/HzSbEqkxb/.WxrK";
-
-std::string Basic(const std::string& user_colon_password) {
-  std::string out(4 * ((user_colon_password.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(user_colon_password.data()),
-                                static_cast<int>(user_colon_password.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return "Basic " + out;
-}
 
 class WebConfigTest : public ::testing::Test {
  protected:
@@ -182,28 +174,28 @@ TEST_F(WebConfigTest, BasicAuthChecksPasswords) {
                            "\n  bob: " + kBobHash + "\n");
   ASSERT_NE(security, nullptr);
   EXPECT_EQ(security->TlsContext(), nullptr);
-  EXPECT_TRUE(security->Authorize(Basic("alice:secret")));
-  EXPECT_TRUE(security->Authorize(Basic("alice:secret")));   // from the cache
-  EXPECT_TRUE(security->Authorize(Basic("bob:p@ss:word")));  // split at the first ':'
-  EXPECT_TRUE(security->Authorize("bAsIc " + Basic("alice:secret").substr(6)));
+  EXPECT_TRUE(security->Authorize(test::BasicAuthorization("alice:secret")));
+  EXPECT_TRUE(security->Authorize(test::BasicAuthorization("alice:secret")));   // from the cache
+  EXPECT_TRUE(security->Authorize(test::BasicAuthorization("bob:p@ss:word")));  // split at the first ':'
+  EXPECT_TRUE(security->Authorize("bAsIc " + test::BasicAuthorization("alice:secret").substr(6)));
 
-  EXPECT_FALSE(security->Authorize(Basic("alice:Secret")));
-  EXPECT_FALSE(security->Authorize(Basic("alice:")));
-  EXPECT_FALSE(security->Authorize(Basic("alice:secretx")));
-  EXPECT_FALSE(security->Authorize(Basic("bob:secret")));  // alice's password
-  EXPECT_FALSE(security->Authorize(Basic("mallory:secret")));
-  EXPECT_FALSE(security->Authorize(Basic("alicesecret")));
+  EXPECT_FALSE(security->Authorize(test::BasicAuthorization("alice:Secret")));
+  EXPECT_FALSE(security->Authorize(test::BasicAuthorization("alice:")));
+  EXPECT_FALSE(security->Authorize(test::BasicAuthorization("alice:secretx")));
+  EXPECT_FALSE(security->Authorize(test::BasicAuthorization("bob:secret")));  // alice's password
+  EXPECT_FALSE(security->Authorize(test::BasicAuthorization("mallory:secret")));
+  EXPECT_FALSE(security->Authorize(test::BasicAuthorization("alicesecret")));
   EXPECT_FALSE(security->Authorize(""));
-  EXPECT_FALSE(security->Authorize("Bearer " + Basic("alice:secret").substr(6)));
+  EXPECT_FALSE(security->Authorize("Bearer " + test::BasicAuthorization("alice:secret").substr(6)));
   EXPECT_FALSE(security->Authorize("Basic !!!!"));
-  EXPECT_FALSE(security->Authorize(Basic("alice:secret").substr(0, 14)));
+  EXPECT_FALSE(security->Authorize(test::BasicAuthorization("alice:secret").substr(0, 14)));
 }
 
 TEST_F(WebConfigTest, PasswordWithNulDoesNotMatchItsPrefix) {
   auto security = MustLoad(std::string("basic_auth_users:\n  alice: ") + kAliceHash + "\n");
   ASSERT_NE(security, nullptr);
-  EXPECT_FALSE(security->Authorize(Basic(std::string("alice:secret\0junk", 17))));
-  EXPECT_TRUE(security->Authorize(Basic("alice:secret")));
+  EXPECT_FALSE(security->Authorize(test::BasicAuthorization(std::string("alice:secret\0junk", 17))));
+  EXPECT_TRUE(security->Authorize(test::BasicAuthorization("alice:secret")));
 }
 
 TEST_F(WebConfigTest, AuthorizeIsThreadSafe) {
@@ -215,7 +207,7 @@ TEST_F(WebConfigTest, AuthorizeIsThreadSafe) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 20; ++i) {
         const bool good = (i + t) % 2 == 0;
-        if (security->Authorize(Basic(good ? "alice:secret" : "alice:guess" + std::to_string(i))) !=
+        if (security->Authorize(test::BasicAuthorization(good ? "alice:secret" : "alice:guess" + std::to_string(i))) !=
             good) {
           ++wrong;
         }
@@ -232,17 +224,17 @@ TEST_F(WebConfigTest, ChangedUsersApplyAfterASecondAndBrokenVersionsKeepTheLastG
   auto loaded = LoadWebConfig(path);
   ASSERT_TRUE(loaded.ok()) << loaded.error();
   auto security = *loaded;
-  EXPECT_TRUE(security->Authorize(Basic("alice:secret")));
+  EXPECT_TRUE(security->Authorize(test::BasicAuthorization("alice:secret")));
 
   Write("web.yml", std::string("basic_auth_users:\n  bob: ") + kBobHash + "\n");
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  EXPECT_FALSE(security->Authorize(Basic("alice:secret")));
-  EXPECT_TRUE(security->Authorize(Basic("bob:p@ss:word")));
+  EXPECT_FALSE(security->Authorize(test::BasicAuthorization("alice:secret")));
+  EXPECT_TRUE(security->Authorize(test::BasicAuthorization("bob:p@ss:word")));
 
   Write("web.yml", "basic_auth_users:\n  bob: not-a-hash\n");
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  EXPECT_TRUE(security->Authorize(Basic("bob:p@ss:word")));
-  EXPECT_FALSE(security->Authorize(Basic("alice:secret")));
+  EXPECT_TRUE(security->Authorize(test::BasicAuthorization("bob:p@ss:word")));
+  EXPECT_FALSE(security->Authorize(test::BasicAuthorization("alice:secret")));
 }
 
 }  // namespace
