@@ -405,20 +405,29 @@ class HostilePeer {
   std::thread thread_;
 };
 
+// Runs one probe of `config` on a scheduler of its own for `run` and returns
+// what it published, nullptr if nothing.
+std::shared_ptr<const RtspProbeResult> ProbeFor(RtspProbeConfig config,
+                                                std::chrono::milliseconds timeout,
+                                                std::chrono::milliseconds run) {
+  boost::asio::io_context io;
+  auto probe = std::make_shared<RtspProbe>(io, std::move(config));
+  ProbeScheduler scheduler(io, 1);
+  scheduler.Add(probe, {.interval = 60s, .timeout = timeout, .jitter = 0});
+  io.run_for(run);
+  return probe->Latest();
+}
+
 TEST(RtspProbeHostileTest, GarbageIsAProtocolErrorAtOnce) {
   HostilePeer peer([](int fd, std::atomic<bool>& stop) {
     if (HostilePeer::ReadRequest(fd, stop)) {
       HostilePeer::WriteAll(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
     }
   });
-  boost::asio::io_context io;
-  auto probe = std::make_shared<RtspProbe>(io, RtspProbeConfig{.url = peer.url()});
-  ProbeScheduler scheduler(io, 1);
-  scheduler.Add(probe, {.interval = 60s, .timeout = 3s, .jitter = 0});
-  io.run_for(1500ms);
-  ASSERT_TRUE(probe->Latest());
-  EXPECT_EQ(probe->Latest()->state, CameraState::kProtocolError);
-  EXPECT_LT(probe->Latest()->duration, 1s);  // not left to the deadline
+  const auto result = ProbeFor({.url = peer.url()}, 3s, 1500ms);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->state, CameraState::kProtocolError);
+  EXPECT_LT(result->duration, 1s);  // not left to the deadline
 }
 
 TEST(RtspProbeHostileTest, EndlessHeaderIsCutOffAtTheLimit) {
@@ -433,14 +442,10 @@ TEST(RtspProbeHostileTest, EndlessHeaderIsCutOffAtTheLimit) {
       sent += chunk.size();
     }
   });
-  boost::asio::io_context io;
-  auto probe = std::make_shared<RtspProbe>(io, RtspProbeConfig{.url = peer.url()});
-  ProbeScheduler scheduler(io, 1);
-  scheduler.Add(probe, {.interval = 60s, .timeout = 5s, .jitter = 0});
-  io.run_for(2s);
-  ASSERT_TRUE(probe->Latest());
-  EXPECT_EQ(probe->Latest()->state, CameraState::kProtocolError);
-  EXPECT_THAT(probe->Latest()->error, HasSubstr("headers exceed"));
+  const auto result = ProbeFor({.url = peer.url()}, 5s, 2s);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->state, CameraState::kProtocolError);
+  EXPECT_THAT(result->error, HasSubstr("headers exceed"));
   // The probe stopped reading at 16 KiB: the peer could push only what the
   // socket buffers held before the connection was closed.
   EXPECT_LT(sent.load(), 16u * 1024 * 1024);
@@ -455,14 +460,10 @@ TEST(RtspProbeHostileTest, HugeContentLengthIsRefused) {
           fd, "RTSP/1.0 200 OK\r\nCSeq: " + cseq + "\r\nContent-Length: 1000000000\r\n\r\nv=0\r\n");
     }
   });
-  boost::asio::io_context io;
-  auto probe = std::make_shared<RtspProbe>(io, RtspProbeConfig{.url = peer.url()});
-  ProbeScheduler scheduler(io, 1);
-  scheduler.Add(probe, {.interval = 60s, .timeout = 3s, .jitter = 0});
-  io.run_for(1500ms);
-  ASSERT_TRUE(probe->Latest());
-  EXPECT_EQ(probe->Latest()->state, CameraState::kProtocolError);
-  EXPECT_THAT(probe->Latest()->error, HasSubstr("body exceeds"));
+  const auto result = ProbeFor({.url = peer.url()}, 3s, 1500ms);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->state, CameraState::kProtocolError);
+  EXPECT_THAT(result->error, HasSubstr("body exceeds"));
 }
 
 // A scripted camera: answers each request from a list, in order.
@@ -502,15 +503,10 @@ TEST(RtspProbeScriptedTest, StaleNonceIsRetriedOnceAndIsNotAnAuthFailure) {
        "nonce=\"n2\", qop=\"auth\", stale=true\r\n\r\n",
        Ok200(kSdp)},
       &requests));
-  boost::asio::io_context io;
-  auto probe = std::make_shared<RtspProbe>(
-      io, RtspProbeConfig{.url = peer.url(), .user = "u", .password = "p"});
-  ProbeScheduler scheduler(io, 1);
-  scheduler.Add(probe, {.interval = 60s, .timeout = 3s, .jitter = 0});
-  io.run_for(1500ms);
-  ASSERT_TRUE(probe->Latest());
-  EXPECT_EQ(probe->Latest()->state, CameraState::kOk) << probe->Latest()->error;
-  EXPECT_EQ(probe->Latest()->width, 1280);
+  const auto result = ProbeFor({.url = peer.url(), .user = "u", .password = "p"}, 3s, 1500ms);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->state, CameraState::kOk) << result->error;
+  EXPECT_EQ(result->width, 1280);
   ASSERT_EQ(requests.size(), 4u);
   EXPECT_THAT(requests[2], HasSubstr("nonce=\"n1\""));
   EXPECT_THAT(requests[2], HasSubstr("nc=00000001"));
@@ -523,27 +519,19 @@ TEST(RtspProbeScriptedTest, OverloadedAndNoVideoTrack) {
     std::vector<std::string> requests;
     HostilePeer peer(
         Scripted({Ok200(), "RTSP/1.0 453 Not Enough Bandwidth\r\nCSeq: CSEQ\r\n\r\n"}, &requests));
-    boost::asio::io_context io;
-    auto probe = std::make_shared<RtspProbe>(io, RtspProbeConfig{.url = peer.url()});
-    ProbeScheduler scheduler(io, 1);
-    scheduler.Add(probe, {.interval = 60s, .timeout = 3s, .jitter = 0});
-    io.run_for(1s);
-    ASSERT_TRUE(probe->Latest());
-    EXPECT_EQ(probe->Latest()->state, CameraState::kOverloaded);
-    EXPECT_EQ(probe->Latest()->rtsp_status, 453);
+    const auto result = ProbeFor({.url = peer.url()}, 3s, 1s);
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->state, CameraState::kOverloaded);
+    EXPECT_EQ(result->rtsp_status, 453);
   }
   {
     std::vector<std::string> requests;
     HostilePeer peer(Scripted({Ok200(), Ok200("v=0\r\nm=audio 0 RTP/AVP 0\r\n")}, &requests));
-    boost::asio::io_context io;
-    auto probe = std::make_shared<RtspProbe>(io, RtspProbeConfig{.url = peer.url()});
-    ProbeScheduler scheduler(io, 1);
-    scheduler.Add(probe, {.interval = 60s, .timeout = 3s, .jitter = 0});
-    io.run_for(1s);
-    ASSERT_TRUE(probe->Latest());
-    EXPECT_EQ(probe->Latest()->state, CameraState::kProtocolError);
-    EXPECT_THAT(probe->Latest()->error, HasSubstr("no video track"));
-    EXPECT_EQ(probe->Latest()->rtsp_status, 200);
+    const auto result = ProbeFor({.url = peer.url()}, 3s, 1s);
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->state, CameraState::kProtocolError);
+    EXPECT_THAT(result->error, HasSubstr("no video track"));
+    EXPECT_EQ(result->rtsp_status, 200);
   }
 }
 
