@@ -1,6 +1,7 @@
 #include "vms/http/http_server.h"
 
 #include <map>
+#include <set>
 #include <optional>
 
 #include <boost/asio/ip/v6_only.hpp>
@@ -41,7 +42,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   tcp::acceptor acceptor;
   asio::thread_pool workers;
   std::map<std::string, Handler> routes;  // "GET /metrics"
-  std::map<std::string, bool> known_paths;
+  std::set<std::string> known_paths;  // for 405 rather than 404
   std::atomic<std::size_t> in_flight{0};
 
   std::uint64_t next_session = 1;
@@ -286,7 +287,7 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::Route(std::string method, std::string path, Handler handler) {
-  impl_->known_paths[path] = true;
+  impl_->known_paths.insert(path);
   impl_->routes[method + " " + path] = std::move(handler);
 }
 
