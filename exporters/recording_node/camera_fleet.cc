@@ -102,10 +102,9 @@ void CameraFleet::Apply(const FleetSettings& settings) {
   if (!worker_) {
     worker_ = std::make_unique<media::SegmentAnalysisWorker>(settings.recordings.scan_interval);
     worker_->Start();
-    recordings_ = settings.recordings;
     std::lock_guard lock(scan_mu_);
     scan_interval_ = settings.recordings.scan_interval;
-  } else if (settings.recordings.scan_interval != recordings_.scan_interval) {
+  } else if (settings.recordings.scan_interval != worker_->interval()) {
     spdlog::warn("recordings.scan_interval changes take effect after a restart");
   }
   if (!scheduler_ || settings.probe_concurrency != probe_concurrency_) {

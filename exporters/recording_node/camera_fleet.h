@@ -76,7 +76,6 @@ class CameraFleet {
   ProcessGroupCollector recorders_;
   std::map<std::string, Entry> entries_;  // by camera_id; io thread only
   std::atomic<bool> discovering_{false};
-  RecordingsConfig recordings_;
 
   mutable std::mutex mu_;
   std::shared_ptr<const CameraList> published_;  // guarded by mu_

@@ -36,6 +36,8 @@ class SegmentAnalysisWorker {
   // nullptr for a camera not watched.
   std::shared_ptr<const SegmentStatsSnapshot> Find(const std::string& camera_id) const;
 
+  std::chrono::milliseconds interval() const { return interval_; }
+
   void Start();  // starts the thread; idempotent
   void Stop();   // finishes the current camera's pass and joins; idempotent
   // Makes every camera due now (tests, after a reload).
