@@ -1,7 +1,7 @@
 #pragma once
 
 // Internal to vms_media: RAII over the libavformat objects the analyzer uses,
-// and an AVIOContext that reads from memory and/or a byte range of a file.
+// and the sources its demuxers read from.
 
 #include <cstdint>
 #include <memory>
@@ -15,6 +15,7 @@ extern "C" {
 }
 
 #include "vms/base/status.h"
+#include "vms/media/ts_packet_scanner.h"
 
 namespace vms::media::internal {
 
@@ -56,40 +57,104 @@ UniqueFd OpenForReading(const std::string& path);
 Result<std::uint64_t> ReadFileRange(const std::string& path, std::uint64_t offset,
                                     std::uint64_t count, std::string* out);
 
-// What the demuxer reads: `prefix`, then `memory`, then bytes
-// [file_begin, file_end) of `file` (when open): a segment behind the PAT/PMT
-// or the fMP4 init segment it needs, without copying the segment. Seekable,
-// so containers that jump (MP4's moov at the end) work; counts the bytes
-// taken from the file so the analyzer can prove it reads each byte once.
-// `memory` must outlive the source; the rest is owned.
-class ByteSource {
+// What a demuxer reads, as an AVIOContext over it.
+class InputSource {
  public:
-  ByteSource(std::string prefix, std::string_view memory, UniqueFd file = UniqueFd(),
-             std::uint64_t file_begin = 0, std::uint64_t file_end = 0)
+  virtual ~InputSource() = default;
+  // Bytes taken from disk so far, so the analyzer can prove it reads each
+  // byte once.
+  virtual std::uint64_t file_bytes_read() const = 0;
+  // An AVIOContext over this source; the source must outlive it.
+  Result<IoContextPtr> OpenIo();
+
+ protected:
+  virtual int Read(std::uint8_t* buf, int size) = 0;
+  virtual bool seekable() const = 0;
+  // Only called when seekable(); AVIO's whence, AVSEEK_SIZE included.
+  virtual std::int64_t Seek(std::int64_t offset, int whence);
+
+ private:
+  static int ReadThunk(void* opaque, std::uint8_t* buf, int size);
+  static std::int64_t SeekThunk(void* opaque, std::int64_t offset, int whence);
+};
+
+// `prefix`, then bytes [file_begin, file_end) of `file`: a closed segment,
+// behind the fMP4 init segment it needs, read straight into libavformat's
+// buffer. Seekable, so containers that jump (MP4's moov at the end) work.
+class ByteSource final : public InputSource {
+ public:
+  ByteSource(std::string prefix, UniqueFd file, std::uint64_t file_begin, std::uint64_t file_end)
       : prefix_(std::move(prefix)),
-        memory_(memory),
         file_(std::move(file)),
         file_begin_(file_begin),
         file_end_(file_.get() >= 0 ? file_end : file_begin) {}
 
-  std::uint64_t size() const { return in_memory() + (file_end_ - file_begin_); }
-  std::uint64_t file_bytes_read() const { return file_bytes_read_; }
-
-  // An AVIOContext over this source; the source must outlive it.
-  Result<IoContextPtr> OpenIo();
+  std::uint64_t file_bytes_read() const override { return file_bytes_read_; }
 
  private:
-  std::uint64_t in_memory() const { return prefix_.size() + memory_.size(); }
-  static int Read(void* opaque, std::uint8_t* buf, int size);
-  static std::int64_t Seek(void* opaque, std::int64_t offset, int whence);
+  std::uint64_t size() const { return prefix_.size() + (file_end_ - file_begin_); }
+  int Read(std::uint8_t* buf, int size) override;
+  bool seekable() const override { return true; }
+  std::int64_t Seek(std::int64_t offset, int whence) override;
 
   std::string prefix_;
-  std::string_view memory_;
   UniqueFd file_;
   std::uint64_t file_begin_;
   std::uint64_t file_end_;
   std::uint64_t position_ = 0;
   std::uint64_t file_bytes_read_ = 0;
+};
+
+// The new bytes of a growing MPEG-TS segment, for one demuxer: `prefix`
+// (the PAT and PMT, for a demuxer resumed mid-file), then `carry` (bytes read
+// by an earlier pass and held back), then [file_begin, file_end) of `file`.
+// Only whole PES packets are handed out: the file is read in chunks into a
+// staging buffer, and a chunk is served up to its last safe cut
+// (LastSafeTsCut); what follows waits for the next chunk, or, at the end,
+// is returned by TakeCarry() for the next pass. When `final` (the segment is
+// closed and this is its end) everything is served. So a demuxer that hits
+// the end of this source never flushes half a frame, no byte is read from
+// disk twice, and memory stays one chunk however large the window: the
+// staging buffer is the calling thread's and is reused, so only one
+// GrowingTsSource may be alive per thread.
+class GrowingTsSource final : public InputSource {
+ public:
+  GrowingTsSource(std::string prefix, std::string carry, UniqueFd file, std::uint64_t file_begin,
+                  std::uint64_t file_end, bool final, TsProgramTables* tables);
+  ~GrowingTsSource() override;
+  GrowingTsSource(const GrowingTsSource&) = delete;
+  GrowingTsSource& operator=(const GrowingTsSource&) = delete;
+
+  // Reads until something can be served; false when nothing can be yet
+  // (then the bytes read are all carry).
+  bool Prime();
+  std::uint64_t file_bytes_read() const override { return file_next_ - file_begin_; }
+  // The first file offset not read yet.
+  std::uint64_t file_next() const { return file_next_; }
+  // A read error, naming nothing (the caller knows the file).
+  const std::string& error() const { return error_; }
+  // What was read but not served: the start of a PES packet still being
+  // written. Call once, after the demuxer is done.
+  std::string TakeCarry();
+
+ private:
+  int Read(std::uint8_t* buf, int size) override;
+  bool seekable() const override { return false; }
+  bool Refill();
+
+  std::string prefix_;
+  std::size_t prefix_pos_ = 0;
+  UniqueFd file_;
+  std::uint64_t file_begin_;
+  std::uint64_t file_next_;
+  std::uint64_t file_end_;
+  bool final_;
+  TsProgramTables* tables_;
+  std::string error_;
+  // The staging buffer holds [0, len_): served up to pos_, servable up to cut_.
+  std::size_t len_ = 0;
+  std::size_t cut_ = 0;
+  std::size_t pos_ = 0;
 };
 
 }  // namespace vms::media::internal

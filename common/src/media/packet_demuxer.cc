@@ -8,13 +8,19 @@ extern "C" {
 }
 
 namespace vms::media::internal {
+namespace {
+
+// Enough TS packets to find the PAT and PMT at the start of a window.
+constexpr std::int64_t kTsProbeBytes = 64 * 188;
+
+}  // namespace
 
 void SilenceLibavLogging() {
   static std::once_flag once;
   std::call_once(once, [] { av_log_set_level(AV_LOG_QUIET); });
 }
 
-Result<std::unique_ptr<PacketDemuxer>> PacketDemuxer::Open(std::unique_ptr<ByteSource> source,
+Result<std::unique_ptr<PacketDemuxer>> PacketDemuxer::Open(InputSource& source,
                                                            const char* format_name,
                                                            std::string what) {
   const AVInputFormat* format = nullptr;
@@ -26,7 +32,7 @@ Result<std::unique_ptr<PacketDemuxer>> PacketDemuxer::Open(std::unique_ptr<ByteS
   }
   std::unique_ptr<PacketDemuxer> demuxer(new PacketDemuxer());
   demuxer->what_ = std::move(what);
-  demuxer->source_ = std::move(source);
+  demuxer->source_ = &source;
   auto io = demuxer->source_->OpenIo();
   if (!io.ok()) return Status::Error("demuxing " + demuxer->what_ + ": " + io.error());
   demuxer->io_ = std::move(*io);
@@ -41,6 +47,10 @@ Result<std::unique_ptr<PacketDemuxer>> PacketDemuxer::Open(std::unique_ptr<ByteS
     // A TS PES packet holds one access unit, so re-splitting the stream with
     // a codec parser only costs time: half the CPU of a live analysis.
     raw->flags |= AVFMT_FLAG_NOPARSE | AVFMT_FLAG_NOFILLIN;
+    // The PAT and PMT come first (the file's start, or replayed in front of
+    // a resumed window). With the default 5 MB probe size the demuxer would
+    // allocate a 5 MB seek-back buffer and copy the whole window into it.
+    raw->probesize = kTsProbeBytes;
   }
   // On failure avformat_open_input frees the context but not our AVIO.
   if (int rc = avformat_open_input(&raw, demuxer->what_.c_str(), format, nullptr); rc < 0) {
@@ -82,6 +92,15 @@ PacketDemuxer::Step PacketDemuxer::Read(std::uint64_t max_file_bytes, const Pack
       out.time_base_den = stream->time_base.den;
       out.size = packet_->size;
       out.corrupt = (packet_->flags & AV_PKT_FLAG_CORRUPT) != 0;
+      // The pieces of one PES packet share its position; only the first has
+      // timestamps. Other streams' packets may come in between.
+      const auto index = static_cast<std::size_t>(packet_->stream_index);
+      if (last_pes_.size() <= index) last_pes_.resize(index + 1);
+      LastPes& last = last_pes_[index];
+      out.continuation = packet_->pos >= 0 && packet_->pos == last.pos && !out.has_pts;
+      if (!out.continuation) last = {packet_->pos, false};
+      out.corrupt = out.corrupt && !last.corrupt;
+      last.corrupt = last.corrupt || out.corrupt;
       sink(out);
     }
     av_packet_unref(packet_.get());

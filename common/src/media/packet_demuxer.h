@@ -1,6 +1,6 @@
 #pragma once
 
-// Internal to vms_media: demuxes (never decodes) a ByteSource and hands every
+// Internal to vms_media: demuxes (never decodes) an InputSource and hands every
 // video and audio packet to a callback, in steps bounded by bytes read from
 // disk, so a long segment is spread over several passes.
 
@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "av_input.h"
 #include "vms/base/status.h"
@@ -21,7 +22,11 @@ struct DemuxedPacket {
   int time_base_num = 0;
   int time_base_den = 1;
   int size = 0;
-  bool corrupt = false;
+  bool corrupt = false;  // reported once per frame, on its first damaged piece
+  // The rest of the previous packet's frame: libavformat's MPEG-TS demuxer
+  // hands a PES packet larger than 200 KiB (a big keyframe) out in pieces,
+  // which only a codec parser would join again.
+  bool continuation = false;
 };
 
 using PacketSink = std::function<void(const DemuxedPacket&)>;
@@ -31,7 +36,8 @@ class PacketDemuxer {
   // Opens `source` with the demuxer `format_name` ("mpegts": a window of a
   // growing file has no reliable probe), or probes when nullptr. `what`
   // names the file in errors. The error says why it could not be opened.
-  static Result<std::unique_ptr<PacketDemuxer>> Open(std::unique_ptr<ByteSource> source,
+  // `source` must outlive the demuxer.
+  static Result<std::unique_ptr<PacketDemuxer>> Open(InputSource& source,
                                                      const char* format_name, std::string what);
   ~PacketDemuxer();
   PacketDemuxer(const PacketDemuxer&) = delete;
@@ -50,11 +56,16 @@ class PacketDemuxer {
   PacketDemuxer() = default;
 
   std::string what_;
-  std::unique_ptr<ByteSource> source_;
+  InputSource* source_ = nullptr;
   IoContextPtr io_;
   FormatContextPtr format_;  // after io_: closed before its AVIO is freed
   PacketPtr packet_;
   int video_index_ = -1;
+  struct LastPes {
+    std::int64_t pos = -1;   // where the stream's last PES packet began
+    bool corrupt = false;    // and whether it was reported corrupt
+  };
+  std::vector<LastPes> last_pes_;  // per stream
 };
 
 // libavformat logs every damaged packet; a corrupt segment must not flood

@@ -19,10 +19,6 @@ namespace {
 using internal::DemuxedPacket;
 using internal::SegmentFile;
 
-// A live TS window with no clean cut this large is not TS we understand
-// (garbage, 192-byte M2TS): demux it anyway rather than hold it forever.
-constexpr std::size_t kMaxCarryBytes = 4u << 20;
-
 double NowSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -45,7 +41,7 @@ struct SegmentAnalyzer::FileState {
   bool is_ts = false;
   bool done = false;         // completed or unreadable
   std::uint64_t offset = 0;  // TS: next byte to read from disk
-  std::string carry;         // TS: bytes read but not demuxed yet (a split PES)
+  std::string carry;         // TS: bytes read but not demuxed yet (a PES being written)
   TsProgramTables tables;
   bool demuxed_before = false;
   std::optional<FrameTiming> timing;
@@ -57,7 +53,9 @@ struct SegmentAnalyzer::FileState {
   std::uint64_t dropped_reported = 0;
   std::optional<double> name_time;
   std::optional<double> wall_start;  // once completed
-  // MKV/MP4: the demuxer of a segment too long for one pass.
+  // MKV/MP4: the demuxer of a segment too long for one pass, and what it
+  // reads (declared first: destroyed after the demuxer).
+  std::unique_ptr<internal::ByteSource> source;
   std::unique_ptr<internal::PacketDemuxer> demuxer;
 
   double Seconds(double ticks) const {
@@ -191,52 +189,45 @@ void SegmentAnalyzer::AnalyzeTs(const SegmentFile& file, FileState& state, bool 
                                 std::uint64_t* budget) {
   const std::uint64_t available = file.size > state.offset ? file.size - state.offset : 0;
   const std::uint64_t want = std::min(available, *budget);
+  const bool final = closed && want == available;
+  if (!final && want == 0) return;
+  if (!final && want < available) stats_.backlog = true;
+  internal::UniqueFd fd;
   if (want > 0) {
-    auto n = internal::ReadFileRange(file.path, state.offset, want, &state.carry);
-    if (!n.ok()) {
-      stats_.last_error = n.error();
+    fd = internal::OpenForReading(file.path);
+    if (fd.get() < 0) {
+      stats_.last_error = "opening segment " + file.path + ": " + std::strerror(errno);
       if (closed) Complete(file, state);  // vanished or unreadable: do not retry forever
       return;
     }
-    state.offset += *n;
-    *budget -= std::min(*budget, *n);
-    stats_.bytes_read_total += *n;
   }
-  const bool final = closed && state.offset >= file.size;
-  if (!final && state.offset < file.size) stats_.backlog = true;
-
-  const std::string_view window = state.carry;
-  std::size_t cut = window.size();
-  if (!final) {
-    const std::size_t whole = window.size() - window.size() % kTsPacketSize;
-    cut = LastSafeTsCut(window.substr(0, whole));
-    if (cut == 0 && whole >= kMaxCarryBytes) cut = whole;
-  }
-  if (cut > 0) {
-    if (!state.tables.complete()) CaptureProgramTables(window.substr(0, cut), &state.tables);
-    // A demuxer resumed mid-file knows no streams until the next PAT/PMT.
-    std::string prefix = state.demuxed_before ? state.tables.Prefix() : std::string();
-    const std::uint64_t first_byte = state.offset - window.size();
-    std::string what =
-        file.path + " bytes " + std::to_string(first_byte) + "-" + std::to_string(first_byte + cut);
+  // A demuxer resumed mid-file knows no streams until the next PAT/PMT.
+  const std::uint64_t first_byte = state.offset - state.carry.size();
+  internal::GrowingTsSource source(state.demuxed_before ? state.tables.Prefix() : std::string(),
+                                   std::move(state.carry), std::move(fd), state.offset,
+                                   state.offset + want, final, &state.tables);
+  if (source.Prime()) {
     if (state.timing) state.timing->ResetWindow();
     auto demuxer = internal::PacketDemuxer::Open(
-        std::make_unique<internal::ByteSource>(std::move(prefix), window.substr(0, cut)), "mpegts",
-        std::move(what));
+        source, "mpegts", file.path + " from byte " + std::to_string(first_byte));
     if (!demuxer.ok()) {
       stats_.last_error = demuxer.error();
-    } else if (auto step = (*demuxer)->Read(0, [&](const DemuxedPacket& p) { OnPacket(state, p); });
+    } else if (auto step =
+                   (*demuxer)->Read(0, [&](const DemuxedPacket& p) { OnPacket(state, p); });
                !step.status.ok()) {
       stats_.last_error = step.status.message();
     }
-    // A fresh string: the window's capacity must not stay with every camera.
-    // Swapped, not move-assigned: libstdc++ copies a short (SSO) source into
-    // the old buffer and keeps its megabytes.
-    std::string rest(window.substr(cut));
-    state.carry.swap(rest);
     state.demuxed_before = true;
-    AfterDemux(file, state);
   }
+  const std::uint64_t read = source.file_next() - state.offset;
+  state.offset = source.file_next();
+  *budget -= std::min(*budget, read);
+  stats_.bytes_read_total += read;
+  state.carry = source.TakeCarry();
+  if (!source.error().empty()) {
+    stats_.last_error = "reading segment " + file.path + ": " + source.error();
+  }
+  if (state.demuxed_before) AfterDemux(file, state);
   if (final) Complete(file, state);
 }
 
@@ -252,12 +243,12 @@ void SegmentAnalyzer::AnalyzeWhole(const SegmentFile& file, FileState& state,
       return;
     }
     const bool fragment = EndsWith(file.name, ".m4s");
-    auto demuxer = internal::PacketDemuxer::Open(
-        std::make_unique<internal::ByteSource>(fragment ? init : std::string(), std::string_view(),
-                                               std::move(fd), 0, file.size),
-        nullptr, file.path);
+    state.source = std::make_unique<internal::ByteSource>(fragment ? init : std::string(),
+                                                          std::move(fd), 0, file.size);
+    auto demuxer = internal::PacketDemuxer::Open(*state.source, nullptr, file.path);
     if (!demuxer.ok()) {
       stats_.last_error = demuxer.error();
+      state.source.reset();
       Complete(file, state);
       return;
     }
@@ -278,13 +269,14 @@ void SegmentAnalyzer::AnalyzeWhole(const SegmentFile& file, FileState& state,
     return;
   }
   state.demuxer.reset();
+  state.source.reset();
   Complete(file, state);
 }
 
 void SegmentAnalyzer::OnPacket(FileState& state, const DemuxedPacket& packet) {
   stats_.media_bytes_total += static_cast<std::uint64_t>(std::max(packet.size, 0));
   if (packet.corrupt) ++stats_.corrupt_packets_total;
-  if (!packet.video) return;
+  if (!packet.video || packet.continuation) return;  // a frame in pieces is one frame
   ++stats_.frames_total;
   ++state.frames;
   if (!packet.has_pts || packet.time_base_num <= 0 || packet.time_base_den <= 0) return;
@@ -326,7 +318,7 @@ void SegmentAnalyzer::Complete(const SegmentFile& file, FileState& state) {
     state.timing->Flush();
     AfterDemux(file, state);
   }
-  std::string().swap(state.carry);  // release the buffer (see AnalyzeTs)
+  std::string().swap(state.carry);  // a closed segment holds nothing back
   if (state.frames == 0 || !state.min_pts) {
     ++stats_.segments_unreadable_total;
     state.timing.reset();

@@ -1,14 +1,13 @@
 #include "vms/media/ts_packet_scanner.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
-#include <vector>
 
 namespace vms::media {
 namespace {
 
 constexpr int kPatPid = 0;
-constexpr int kPidCount = 8192;
 
 struct TsHeader {
   bool sync = false;
@@ -78,28 +77,45 @@ void CaptureProgramTables(std::string_view packets, TsProgramTables* tables) {
 
 std::size_t LastSafeTsCut(std::string_view packets) {
   const std::size_t count = packets.size() / kTsPacketSize;
-  const auto header = [&](std::size_t i) {
-    return ParseHeader(packets.substr(i * kTsPacketSize, kTsPacketSize));
+  const auto packet = [&](std::size_t i) { return packets.substr(i * kTsPacketSize, kTsPacketSize); };
+  // The PES-carrying PIDs: a handful in any real stream. Called once per
+  // chunk read, so no table over all 8192 PIDs: that was most of its cost.
+  constexpr std::size_t kMaxPesPids = 64;
+  struct PidState {
+    int pid;
+    enum : std::uint8_t { kUnknown, kStarts, kContinues } first;
   };
-  std::vector<bool> is_pes(kPidCount, false);
+  std::array<PidState, kMaxPesPids> pids;
+  std::size_t pid_count = 0;
+  const auto find = [&](int pid) -> PidState* {
+    for (std::size_t k = 0; k < pid_count; ++k) {
+      if (pids[k].pid == pid) return &pids[k];
+    }
+    return nullptr;
+  };
   for (std::size_t i = 0; i < count; ++i) {
-    const TsHeader h = header(i);
-    if (StartsPes(h)) is_pes[h.pid] = true;
+    const std::string_view p = packet(i);
+    // Only a packet with payload_unit_start can begin a PES.
+    if (static_cast<std::uint8_t>(p[0]) != 0x47 || (static_cast<std::uint8_t>(p[1]) & 0x40) == 0) {
+      continue;
+    }
+    const TsHeader h = ParseHeader(p);
+    if (!StartsPes(h) || find(h.pid) != nullptr) continue;
+    if (pid_count == kMaxPesPids) return 0;  // not a stream we understand: hold it
+    pids[pid_count++] = {h.pid, PidState::kUnknown};
   }
-  // Walking backwards, `first_starts[pid]` says whether the first packet of
-  // the PID at or after the current offset starts a PES. A PID with no packet
-  // there yet may still be mid-PES, so it blocks the cut.
-  enum : std::uint8_t { kUnknown, kStarts, kContinues };
-  std::vector<std::uint8_t> first_starts(kPidCount, kUnknown);
-  std::size_t blocking = 0;
-  for (int pid = 0; pid < kPidCount; ++pid) blocking += is_pes[pid] ? 1 : 0;
+  // Walking backwards, `first` says whether the first packet of the PID at or
+  // after the current offset starts a PES. A PID with no packet there yet may
+  // still be mid-PES, so it blocks the cut.
+  std::size_t blocking = pid_count;
   for (std::size_t i = count; i-- > 1;) {
-    const TsHeader h = header(i);
-    if (h.sync && h.pid >= 0 && is_pes[h.pid]) {
-      const std::uint8_t next = StartsPes(h) ? kStarts : kContinues;
-      if (first_starts[h.pid] == kStarts && next != kStarts) ++blocking;
-      if (first_starts[h.pid] != kStarts && next == kStarts) --blocking;
-      first_starts[h.pid] = next;
+    const TsHeader h = ParseHeader(packet(i));
+    PidState* state = h.sync ? find(h.pid) : nullptr;
+    if (state != nullptr) {
+      const auto next = StartsPes(h) ? PidState::kStarts : PidState::kContinues;
+      if (state->first == PidState::kStarts && next != PidState::kStarts) ++blocking;
+      if (state->first != PidState::kStarts && next == PidState::kStarts) --blocking;
+      state->first = next;
     }
     if (blocking == 0) return i * kTsPacketSize;
   }

@@ -109,6 +109,37 @@ TEST_F(SegmentRobustnessTest, GrowingTsIsReadOnceAndMatchesOneGo) {
   EXPECT_EQ(one_go.bytes_read_total, data.size());
 }
 
+// A live segment is read in chunks of 1024 TS packets; frames larger than a
+// chunk (noisy keyframes of several hundred KiB) must be held across chunks
+// and passes and still come out whole, each counted once.
+TEST_F(SegmentRobustnessTest, FramesLargerThanAReadChunkAreHeldWhole) {
+  const std::string clip = source_dir_ + "/big.ts";
+  ASSERT_TRUE(test::Ffmpeg("-f lavfi -i testsrc=size=640x480:rate=10 " + std::string(kAudio) +
+                           " -t 3 -vf noise=alls=80:allf=t -c:v libx264 -preset ultrafast -qp 4"
+                           " -g 10 " + kAac + " " + test::Quote(clip)));
+  const test::PacketTruth truth = Probe(clip);
+  const std::string data = ReadAll(clip);
+  ASSERT_GT(truth.video_bytes / truth.video_packets, 1024u * 188u) << "frames too small";
+
+  const std::string live = dir_ + "/cam_20240102-030400.ts";
+  SegmentAnalyzer analyzer(Options(3600s));
+  std::uint64_t appended = 0;
+  for (const double fraction : {0.13, 0.41, 0.42, 0.77, 1.0}) {
+    const auto end = static_cast<std::uint64_t>(fraction * static_cast<double>(data.size()));
+    WriteAll(live, data.substr(appended, end - appended), /*append=*/true);
+    appended = end;
+    EXPECT_EQ(analyzer.Pass().bytes_read_total, appended);
+  }
+  AgeFile(live, 7200);
+  const SegmentStats& stats = analyzer.Pass();
+  EXPECT_EQ(stats.bytes_read_total, data.size());
+  EXPECT_EQ(stats.segments_total, 1u);
+  EXPECT_EQ(stats.frames_total, truth.video_packets);
+  EXPECT_EQ(stats.media_bytes_total, truth.all_bytes);
+  EXPECT_EQ(stats.frames_dropped_total, 0u);
+  EXPECT_EQ(stats.corrupt_packets_total, 0u);
+}
+
 TEST_F(SegmentRobustnessTest, ByteBudgetSpreadsWorkOverPasses) {
   for (const std::string extension : {"ts", "mkv", "mp4"}) {
     SCOPED_TRACE(extension);

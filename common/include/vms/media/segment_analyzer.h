@@ -58,7 +58,9 @@ struct SegmentAnalyzerOptions {
 //  - frames: packets of the first video stream; media bytes: sizes of all
 //    video and audio packets (container overhead excluded), as
 //    `ffprobe -show_packets` reports them. MPEG-TS is demuxed without codec
-//    parsers: one PES packet is one frame, as muxers write video.
+//    parsers: one PES packet is one frame, as muxers write video (the
+//    pieces libavformat cuts a PES packet over 200 KiB into, a large
+//    keyframe, are joined again).
 //  - dropped frames: a PTS delta of k frame intervals inside a segment is
 //    k - 1 missing frames; the interval is calibrated from the stream's own
 //    deltas (median, refined), not from container metadata. Frames missing
@@ -83,9 +85,11 @@ struct SegmentAnalyzerOptions {
 //  - oldest segment time: the oldest file's name timestamp, else its
 //    measured start, else its mtime minus the mean segment duration.
 //  - storage: apparent size (st_size) of the segment and init files.
-//  - MPEG-TS is demuxed incrementally: every byte is read from disk once; a
-//    window is cut where no PES packet is split and replayed to a fresh
-//    demuxer behind the file's PAT/PMT. Other containers are analysed once
+//  - MPEG-TS is demuxed incrementally: every byte is read from disk once, in
+//    chunks of 1024 TS packets through one buffer per thread; a pass hands a
+//    fresh demuxer (behind the file's PAT/PMT) the new bytes up to the last
+//    point where no PES packet is split, and keeps the rest (a frame still
+//    being written) for the next pass. Other containers are analysed once
 //    closed, by one demuxer that may span several passes.
 //  - unreadable: a closed segment with no video packet (zero-length,
 //    garbage, truncated MP4 without an index, ...).
