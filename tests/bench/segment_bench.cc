@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   buffer << in.rdbuf();
   const std::string source = buffer.str();  // one 10 s segment
   constexpr int kTicksPerSecond = 4;
+  constexpr std::chrono::seconds kCloseAfter{2};
   constexpr int kSegmentSeconds = 10;
   constexpr int kTicksPerSegment = kTicksPerSecond * kSegmentSeconds;
   const std::size_t packets = source.size() / 188;
@@ -69,6 +71,7 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(cam_dir);
     vms::media::SegmentAnalyzerOptions options;
     options.directory = cam_dir;
+    options.close_after = kCloseAfter;  // simulated time runs much faster
     analyzers.push_back(std::make_unique<vms::media::SegmentAnalyzer>(options));
   }
   double cpu = 0;
@@ -104,6 +107,15 @@ int main(int argc, char** argv) {
       analyzers[c]->Pass();
       cpu += ThreadCpuSeconds() - start;
     }
+  }
+  // Settle: every file closed (unmodified for close_after) and analysed to
+  // its end, so the totals are those of everything written and can be
+  // compared across builds.
+  sleep(static_cast<unsigned>(kCloseAfter.count()) + 1);
+  for (int c = 0; c < cameras; ++c) {
+    const double start = ThreadCpuSeconds();
+    analyzers[c]->Pass();
+    cpu += ThreadCpuSeconds() - start;
   }
   std::uint64_t frames = 0, segments = 0, bytes = 0, read = 0, dropped = 0, corrupt = 0;
   for (const auto& a : analyzers) {

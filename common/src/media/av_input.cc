@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <memory>
 #include <string>
 
 extern "C" {
@@ -145,136 +144,88 @@ std::int64_t ByteSource::Seek(std::int64_t offset, int whence) {
   return target;
 }
 
-namespace {
-
-// One chunk of a growing TS file: 1024 TS packets. Small enough to stay in
-// the CPU's cache between the read and the demuxer's copy, large enough that
-// the held-back part (usually less than one frame) is rarely re-scanned.
-constexpr std::size_t kTsChunkBytes = 1024 * kTsPacketSize;
-// A window with no safe cut this large is not TS we understand (garbage,
-// 192-byte M2TS): serve it anyway rather than hold it forever.
-constexpr std::size_t kMaxHeldBytes = 4u << 20;
-
-// The staging buffer of the calling thread: grown without zero-filling,
-// reused by every camera the thread analyses, given back when a pathological
-// window made it large.
-struct Staging {
-  std::unique_ptr<char[]> data;
-  std::size_t capacity = 0;
-  bool in_use = false;
-
-  // Makes room for `size` bytes, keeping the first `keep`.
-  void Reserve(std::size_t size, std::size_t keep) {
-    if (size <= capacity) return;
-    const std::size_t grown = std::max(size, std::min(capacity * 2, kMaxHeldBytes + kTsChunkBytes));
-    std::unique_ptr<char[]> bigger(new char[grown]);
-    if (keep > 0) std::memcpy(bigger.get(), data.get(), keep);
-    data = std::move(bigger);
-    capacity = grown;
-  }
-  void ShrinkIfLarge() {
-    if (capacity > 2 * kTsChunkBytes) {
-      data.reset();
-      capacity = 0;
-    }
-  }
-};
-
-Staging& ThreadStaging() {
-  thread_local Staging staging;
-  return staging;
-}
-
-}  // namespace
-
-GrowingTsSource::GrowingTsSource(std::string prefix, std::string carry, UniqueFd file,
+GrowingTsSource::GrowingTsSource(std::string prefix, std::string tail, UniqueFd file,
                                  std::uint64_t file_begin, std::uint64_t file_end, bool final,
-                                 TsProgramTables* tables)
+                                 TsWindowScanner* scanner)
     : prefix_(std::move(prefix)),
+      tail_(std::move(tail)),
       file_(std::move(file)),
       file_begin_(file_begin),
       file_next_(file_begin),
       file_end_(file_.get() >= 0 ? file_end : file_begin),
-      final_(final),
-      tables_(tables) {
-  Staging& staging = ThreadStaging();
-  if (staging.in_use) std::abort();  // one per thread: see the class comment
-  staging.in_use = true;
-  staging.Reserve(carry.size() + kTsChunkBytes, 0);
-  if (!carry.empty()) std::memcpy(staging.data.get(), carry.data(), carry.size());
-  len_ = carry.size();
-}
-
-GrowingTsSource::~GrowingTsSource() {
-  Staging& staging = ThreadStaging();
-  staging.ShrinkIfLarge();
-  staging.in_use = false;
-}
-
-bool GrowingTsSource::Prime() { return pos_ < cut_ || Refill(); }
-
-bool GrowingTsSource::Refill() {
-  Staging& staging = ThreadStaging();
-  for (;;) {
-    if (file_next_ >= file_end_) {
-      if (final_ && cut_ < len_) {
-        cut_ = len_;
-        return true;
-      }
-      return false;
-    }
-    // Keep what is held back (after the cut) and read a chunk behind it.
-    const std::size_t held = len_ - cut_;
-    if (cut_ > 0 && held > 0) std::memmove(staging.data.get(), staging.data.get() + cut_, held);
-    len_ = held;
-    pos_ = cut_ = 0;
-    const std::size_t want =
-        static_cast<std::size_t>(std::min<std::uint64_t>(kTsChunkBytes, file_end_ - file_next_));
-    staging.Reserve(len_ + want, len_);
-    ssize_t n;
-    do {
-      n = pread(file_.get(), staging.data.get() + len_, want, static_cast<off_t>(file_next_));
-    } while (n < 0 && errno == EINTR);
-    if (n <= 0) {
-      if (n < 0) error_ = std::string("reading at byte ") + std::to_string(file_next_) + ": " +
-                          std::strerror(errno);
-      file_end_ = file_next_;  // unreadable, or shrank since it was listed
-      final_ = final_ || n < 0;
-      continue;
-    }
-    len_ += static_cast<std::size_t>(n);
-    file_next_ += static_cast<std::uint64_t>(n);
-    const std::string_view packets(staging.data.get(), len_ - len_ % kTsPacketSize);
-    if (tables_ != nullptr && !tables_->complete()) CaptureProgramTables(packets, tables_);
-    if (final_ && file_next_ >= file_end_) {
-      cut_ = len_;
-    } else {
-      cut_ = LastSafeTsCut(packets);
-      if (cut_ == 0 && packets.size() >= kMaxHeldBytes) cut_ = packets.size();
-    }
-    if (cut_ > 0) return true;
-  }
+      scanner_(scanner) {
+  const std::uint64_t total = tail_.size() + (file_end_ - file_begin_);
+  const std::uint64_t whole = final ? total : total - total % kTsPacketSize;
+  // The tail is under one packet, so `whole` covers it unless it is 0.
+  empty_ = whole == 0;
+  served_end_ = empty_ ? file_begin_ : file_begin_ + (whole - tail_.size());
+  memory_ = prefix_.size() + (empty_ ? 0 : tail_.size());
+  prefix_ += tail_;  // served from memory in one piece
 }
 
 int GrowingTsSource::Read(std::uint8_t* buf, int size) {
   if (size <= 0) return AVERROR_EOF;
-  if (prefix_pos_ < prefix_.size()) {
-    const std::size_t n = std::min(static_cast<std::size_t>(size), prefix_.size() - prefix_pos_);
-    std::memcpy(buf, prefix_.data() + prefix_pos_, n);
-    prefix_pos_ += n;
+  if (memory_pos_ < memory_) {
+    const std::size_t n = std::min(static_cast<std::size_t>(size), memory_ - memory_pos_);
+    std::memcpy(buf, prefix_.data() + memory_pos_, n);
+    // The tail is part of the window; the PAT/PMT prefix is not.
+    const std::size_t tail_start = memory_ - tail_.size();
+    if (scanner_ != nullptr && memory_pos_ + n > tail_start) {
+      const std::size_t from = std::max(memory_pos_, tail_start);
+      scanner_->Feed(std::string_view(prefix_).substr(from, memory_pos_ + n - from));
+    }
+    memory_pos_ += n;
     return static_cast<int>(n);
   }
-  if (pos_ >= cut_ && !Refill()) return AVERROR_EOF;
-  const std::size_t n = std::min(static_cast<std::size_t>(size), cut_ - pos_);
-  std::memcpy(buf, ThreadStaging().data.get() + pos_, n);
-  pos_ += n;
+  if (file_next_ >= served_end_) {
+    exhausted_ = true;
+    return AVERROR_EOF;
+  }
+  const std::size_t want = static_cast<std::size_t>(
+      std::min<std::uint64_t>(static_cast<std::uint64_t>(size), served_end_ - file_next_));
+  ssize_t n;
+  do {
+    n = pread(file_.get(), buf, want, static_cast<off_t>(file_next_));
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) {
+    if (n < 0) {
+      error_ = "reading at byte " + std::to_string(file_next_) + ": " + std::strerror(errno);
+    }
+    // Unreadable, or shrank since it was listed: this window ends here.
+    served_end_ = file_end_ = file_next_;
+    exhausted_ = true;
+    return n < 0 ? AVERROR(EIO) : AVERROR_EOF;
+  }
+  if (scanner_ != nullptr) {
+    scanner_->Feed(
+        std::string_view(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n)));
+  }
+  file_next_ += static_cast<std::uint64_t>(n);
+  bytes_read_ += static_cast<std::uint64_t>(n);
   return static_cast<int>(n);
 }
 
-std::string GrowingTsSource::TakeCarry() {
-  std::string carry(ThreadStaging().data.get() + cut_, len_ - cut_);
-  len_ = cut_;
-  return carry;
+std::string GrowingTsSource::TakeTail() {
+  std::string tail;
+  // The demuxer stopped early (an error): the rest of the window goes with it.
+  if (file_next_ < served_end_) return tail;
+  // Nothing was served (less than a packet in all): the old tail still waits.
+  if (empty_) tail = tail_;
+  const std::uint64_t rest = file_end_ - file_next_;
+  if (rest == 0 || rest >= kTsPacketSize) return tail;
+  const std::size_t old = tail.size();
+  tail.resize(old + static_cast<std::size_t>(rest));
+  ssize_t n;
+  do {
+    n = pread(file_.get(), tail.data() + old, static_cast<std::size_t>(rest),
+              static_cast<off_t>(file_next_));
+  } while (n < 0 && errno == EINTR);
+  const std::size_t got = n > 0 ? static_cast<std::size_t>(n) : 0;
+  tail.resize(old + got);
+  file_next_ += got;
+  bytes_read_ += got;
+  file_end_ = file_next_;
+  return tail;
 }
 
 }  // namespace vms::media::internal

@@ -106,55 +106,54 @@ class ByteSource final : public InputSource {
 };
 
 // The new bytes of a growing MPEG-TS segment, for one demuxer: `prefix`
-// (the PAT and PMT, for a demuxer resumed mid-file), then `carry` (bytes read
-// by an earlier pass and held back), then [file_begin, file_end) of `file`.
-// Only whole PES packets are handed out: the file is read in chunks into a
-// staging buffer, and a chunk is served up to its last safe cut
-// (LastSafeTsCut); what follows waits for the next chunk, or, at the end,
-// is returned by TakeCarry() for the next pass. When `final` (the segment is
-// closed and this is its end) everything is served. So a demuxer that hits
-// the end of this source never flushes half a frame, no byte is read from
-// disk twice, and memory stays one chunk however large the window: the
-// staging buffer is the calling thread's and is reused, so only one
-// GrowingTsSource may be alive per thread.
+// (the PAT and PMT, for a demuxer resumed mid-file), then `tail` (the start
+// of a TS packet an earlier pass read, under 188 bytes), then whole TS
+// packets of [file_begin, file_end) read straight into libavformat's buffer;
+// the bytes of a packet not complete yet are kept for the next pass
+// (TakeTail). When `final` (the segment is closed and this is its end)
+// everything is served. So no byte is read from disk twice and nothing
+// larger than a TS packet is held between passes.
+//
+// A PES packet still being written when the source ends is flushed by the
+// demuxer in part; the next pass's demuxer skips its rest, which the
+// TsWindowScanner (fed everything served, for `pes_pids`) counts instead.
 class GrowingTsSource final : public InputSource {
  public:
-  GrowingTsSource(std::string prefix, std::string carry, UniqueFd file, std::uint64_t file_begin,
-                  std::uint64_t file_end, bool final, TsProgramTables* tables);
-  ~GrowingTsSource() override;
-  GrowingTsSource(const GrowingTsSource&) = delete;
-  GrowingTsSource& operator=(const GrowingTsSource&) = delete;
+  GrowingTsSource(std::string prefix, std::string tail, UniqueFd file, std::uint64_t file_begin,
+                  std::uint64_t file_end, bool final, TsWindowScanner* scanner);
 
-  // Reads until something can be served; false when nothing can be yet
-  // (then the bytes read are all carry).
-  bool Prime();
-  std::uint64_t file_bytes_read() const override { return file_next_ - file_begin_; }
-  // The first file offset not read yet.
-  std::uint64_t file_next() const { return file_next_; }
+  // Whether there is anything to serve (the demuxer needs at least a packet).
+  bool empty() const { return empty_; }
+  std::uint64_t file_bytes_read() const override { return bytes_read_; }
+  // The demuxer asked past the end: what it hands out from now on is what
+  // it flushes (partial PES packets).
+  bool exhausted() const { return exhausted_; }
   // A read error, naming nothing (the caller knows the file).
   const std::string& error() const { return error_; }
-  // What was read but not served: the start of a PES packet still being
-  // written. Call once, after the demuxer is done.
-  std::string TakeCarry();
+  // Once the demuxer is done: reads what was not served (an incomplete
+  // packet, under 188 bytes) and returns it for the next pass, which starts
+  // reading the file at file_end().
+  std::string TakeTail();
+  std::uint64_t file_end() const { return file_end_; }
 
  private:
   int Read(std::uint8_t* buf, int size) override;
   bool seekable() const override { return false; }
-  bool Refill();
 
   std::string prefix_;
-  std::size_t prefix_pos_ = 0;
+  std::string tail_;
+  bool empty_ = false;
+  std::size_t memory_ = 0;      // bytes of prefix_ (+ tail_) served from memory
+  std::size_t memory_pos_ = 0;  // served so far
+  std::uint64_t bytes_read_ = 0;
   UniqueFd file_;
   std::uint64_t file_begin_;
   std::uint64_t file_next_;
+  std::uint64_t served_end_;  // whole packets end here, or file_end_ when final
   std::uint64_t file_end_;
-  bool final_;
-  TsProgramTables* tables_;
+  TsWindowScanner* scanner_;
+  bool exhausted_ = false;
   std::string error_;
-  // The staging buffer holds [0, len_): served up to pos_, servable up to cut_.
-  std::size_t len_ = 0;
-  std::size_t cut_ = 0;
-  std::size_t pos_ = 0;
 };
 
 }  // namespace vms::media::internal

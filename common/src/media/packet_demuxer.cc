@@ -86,6 +86,7 @@ PacketDemuxer::Step PacketDemuxer::Read(std::uint64_t max_file_bytes, const Pack
       if (is_video) video_index_ = packet_->stream_index;
       DemuxedPacket out;
       out.video = is_video;
+      out.stream_id = stream->id;
       out.pts = packet_->pts != AV_NOPTS_VALUE ? packet_->pts : packet_->dts;
       out.has_pts = out.pts != AV_NOPTS_VALUE;
       out.time_base_num = stream->time_base.num;

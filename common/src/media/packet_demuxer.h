@@ -17,6 +17,7 @@ namespace vms::media::internal {
 
 struct DemuxedPacket {
   bool video = false;  // the segment's (first) video stream; else audio
+  int stream_id = 0;   // the container's id for the stream: the PID in MPEG-TS
   bool has_pts = false;
   std::int64_t pts = 0;  // PTS, or DTS where the packet has no PTS
   int time_base_num = 0;

@@ -41,7 +41,8 @@ struct SegmentAnalyzer::FileState {
   bool is_ts = false;
   bool done = false;         // completed or unreadable
   std::uint64_t offset = 0;  // TS: next byte to read from disk
-  std::string carry;         // TS: bytes read but not demuxed yet (a PES being written)
+  std::string tail;          // TS: the start of a packet still being written (< 188 bytes)
+  std::vector<int> pes_pids;  // TS: PIDs of the streams counted
   TsProgramTables tables;
   bool demuxed_before = false;
   std::optional<FrameTiming> timing;
@@ -201,33 +202,45 @@ void SegmentAnalyzer::AnalyzeTs(const SegmentFile& file, FileState& state, bool 
       return;
     }
   }
+  const std::uint64_t first_byte = state.offset - state.tail.size();
+  // The scanner counts the rest of the PES packets the last pass's demuxer
+  // flushed in part, and learns the PAT/PMT from the file's start.
+  TsWindowScanner scanner(state.pes_pids, &state.tables);
   // A demuxer resumed mid-file knows no streams until the next PAT/PMT.
-  const std::uint64_t first_byte = state.offset - state.carry.size();
   internal::GrowingTsSource source(state.demuxed_before ? state.tables.Prefix() : std::string(),
-                                   std::move(state.carry), std::move(fd), state.offset,
-                                   state.offset + want, final, &state.tables);
-  if (source.Prime()) {
+                                   std::move(state.tail), std::move(fd), state.offset,
+                                   state.offset + want, final, &scanner);
+  if (!source.empty()) {
     if (state.timing) state.timing->ResetWindow();
     auto demuxer = internal::PacketDemuxer::Open(
         source, "mpegts", file.path + " from byte " + std::to_string(first_byte));
     if (!demuxer.ok()) {
       stats_.last_error = demuxer.error();
-    } else if (auto step =
-                   (*demuxer)->Read(0, [&](const DemuxedPacket& p) { OnPacket(state, p); });
+    } else if (auto step = (*demuxer)->Read(0,
+                                            [&](DemuxedPacket p) {
+                                              // What the demuxer hands out after its
+                                              // input ended is a PES packet cut short
+                                              // by the window, not by damage.
+                                              if (source.exhausted() && !final) {
+                                                p.corrupt = false;
+                                              }
+                                              OnPacket(state, p);
+                                            });
                !step.status.ok()) {
       stats_.last_error = step.status.message();
     }
     state.demuxed_before = true;
+    stats_.media_bytes_total += scanner.continuation_bytes();
   }
-  const std::uint64_t read = source.file_next() - state.offset;
-  state.offset = source.file_next();
+  state.tail = source.TakeTail();
+  const std::uint64_t read = source.file_bytes_read();
+  state.offset = source.file_end();
   *budget -= std::min(*budget, read);
   stats_.bytes_read_total += read;
-  state.carry = source.TakeCarry();
   if (!source.error().empty()) {
     stats_.last_error = "reading segment " + file.path + ": " + source.error();
   }
-  if (state.demuxed_before) AfterDemux(file, state);
+  if (!source.empty()) AfterDemux(file, state);
   if (final) Complete(file, state);
 }
 
@@ -276,6 +289,10 @@ void SegmentAnalyzer::AnalyzeWhole(const SegmentFile& file, FileState& state,
 void SegmentAnalyzer::OnPacket(FileState& state, const DemuxedPacket& packet) {
   stats_.media_bytes_total += static_cast<std::uint64_t>(std::max(packet.size, 0));
   if (packet.corrupt) ++stats_.corrupt_packets_total;
+  if (state.is_ts && std::find(state.pes_pids.begin(), state.pes_pids.end(), packet.stream_id) ==
+                         state.pes_pids.end()) {
+    state.pes_pids.push_back(packet.stream_id);
+  }
   if (!packet.video || packet.continuation) return;  // a frame in pieces is one frame
   ++stats_.frames_total;
   ++state.frames;
@@ -318,7 +335,7 @@ void SegmentAnalyzer::Complete(const SegmentFile& file, FileState& state) {
     state.timing->Flush();
     AfterDemux(file, state);
   }
-  std::string().swap(state.carry);  // a closed segment holds nothing back
+  state.tail.clear();
   if (state.frames == 0 || !state.min_pts) {
     ++stats_.segments_unreadable_total;
     state.timing.reset();

@@ -1,7 +1,6 @@
 #include "vms/media/ts_packet_scanner.h"
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 
 namespace vms::media {
@@ -29,11 +28,6 @@ TsHeader ParseHeader(std::string_view p) {
   if (adaptation == 3) start = 5 + b(4);
   if (start < kTsPacketSize) h.payload = p.substr(start, kTsPacketSize - start);
   return h;
-}
-
-bool StartsPes(const TsHeader& h) {
-  return h.unit_start && h.payload.size() >= 3 && h.payload[0] == 0 && h.payload[1] == 0 &&
-         h.payload[2] == 1;
 }
 
 // The PMT PID of the first program in a PAT section (program 0 is the NIT).
@@ -75,51 +69,39 @@ void CaptureProgramTables(std::string_view packets, TsProgramTables* tables) {
   }
 }
 
-std::size_t LastSafeTsCut(std::string_view packets) {
-  const std::size_t count = packets.size() / kTsPacketSize;
-  const auto packet = [&](std::size_t i) { return packets.substr(i * kTsPacketSize, kTsPacketSize); };
-  // The PES-carrying PIDs: a handful in any real stream. Called once per
-  // chunk read, so no table over all 8192 PIDs: that was most of its cost.
-  constexpr std::size_t kMaxPesPids = 64;
-  struct PidState {
-    int pid;
-    enum : std::uint8_t { kUnknown, kStarts, kContinues } first;
-  };
-  std::array<PidState, kMaxPesPids> pids;
-  std::size_t pid_count = 0;
-  const auto find = [&](int pid) -> PidState* {
-    for (std::size_t k = 0; k < pid_count; ++k) {
-      if (pids[k].pid == pid) return &pids[k];
-    }
-    return nullptr;
-  };
-  for (std::size_t i = 0; i < count; ++i) {
-    const std::string_view p = packet(i);
-    // Only a packet with payload_unit_start can begin a PES.
-    if (static_cast<std::uint8_t>(p[0]) != 0x47 || (static_cast<std::uint8_t>(p[1]) & 0x40) == 0) {
-      continue;
-    }
-    const TsHeader h = ParseHeader(p);
-    if (!StartsPes(h) || find(h.pid) != nullptr) continue;
-    if (pid_count == kMaxPesPids) return 0;  // not a stream we understand: hold it
-    pids[pid_count++] = {h.pid, PidState::kUnknown};
+TsWindowScanner::TsWindowScanner(std::vector<int> pes_pids, TsProgramTables* tables)
+    : open_pids_(std::move(pes_pids)), open_(open_pids_.size()), tables_(tables) {}
+
+void TsWindowScanner::Feed(std::string_view bytes) {
+  if (done()) return;
+  if (!partial_.empty()) {
+    const std::size_t need = std::min(kTsPacketSize - partial_.size(), bytes.size());
+    partial_.append(bytes.substr(0, need));
+    bytes.remove_prefix(need);
+    if (partial_.size() < kTsPacketSize) return;
+    Packet(partial_);
+    partial_.clear();
   }
-  // Walking backwards, `first` says whether the first packet of the PID at or
-  // after the current offset starts a PES. A PID with no packet there yet may
-  // still be mid-PES, so it blocks the cut.
-  std::size_t blocking = pid_count;
-  for (std::size_t i = count; i-- > 1;) {
-    const TsHeader h = ParseHeader(packet(i));
-    PidState* state = h.sync ? find(h.pid) : nullptr;
-    if (state != nullptr) {
-      const auto next = StartsPes(h) ? PidState::kStarts : PidState::kContinues;
-      if (state->first == PidState::kStarts && next != PidState::kStarts) ++blocking;
-      if (state->first != PidState::kStarts && next == PidState::kStarts) --blocking;
-      state->first = next;
-    }
-    if (blocking == 0) return i * kTsPacketSize;
+  while (bytes.size() >= kTsPacketSize && !done()) {
+    Packet(bytes.substr(0, kTsPacketSize));
+    bytes.remove_prefix(kTsPacketSize);
   }
-  return 0;
+  if (!done()) partial_.assign(bytes);
+}
+
+void TsWindowScanner::Packet(std::string_view packet) {
+  if (tables_ != nullptr && !tables_->complete()) CaptureProgramTables(packet, tables_);
+  if (open_ == 0) return;
+  const TsHeader h = ParseHeader(packet);
+  if (!h.sync) return;
+  const auto it = std::find(open_pids_.begin(), open_pids_.end(), h.pid);
+  if (it == open_pids_.end()) return;
+  if (h.unit_start) {
+    *it = -1;  // from here on the demuxer sees this PID whole
+    --open_;
+  } else {
+    continuation_bytes_ += h.payload.size();
+  }
 }
 
 }  // namespace vms::media

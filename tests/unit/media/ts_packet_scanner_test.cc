@@ -39,33 +39,49 @@ TEST(TsPacketScannerTest, CapturesPatAndThePmtItNames) {
   EXPECT_EQ(tables.Prefix(), Pat(0x1000) + pmt);
 }
 
-TEST(TsPacketScannerTest, CutsBeforeTheLastUnfinishedPes) {
-  const std::string data = PesStart(0x100) + PesMore(0x100) + PesStart(0x100) + PesMore(0x100);
-  EXPECT_EQ(LastSafeTsCut(data), 2 * kTsPacketSize);
+TEST(TsWindowScannerTest, CountsTheRestOfPesPacketsBegunEarlier) {
+  // A window that starts inside a video PES (0x100) and an audio PES
+  // (0x101): their packets before each PID's next PES start are the rest of
+  // what the last window's demuxer flushed; everything after, and other
+  // PIDs, the demuxer sees itself.
+  const std::string data = PesMore(0x100) + PesMore(0x101) + PesMore(0x100) + PesStart(0x101) +
+                           PesMore(0x101) + PesStart(0x100) + PesMore(0x100) + PesMore(0x102);
+  TsWindowScanner scanner({0x100, 0x101}, nullptr);
+  scanner.Feed(data);
+  EXPECT_EQ(scanner.continuation_bytes(), 3u * (kTsPacketSize - 4));
+  EXPECT_TRUE(scanner.done());
 }
 
-TEST(TsPacketScannerTest, NeverSplitsAnyStream) {
-  // Video PES 1, audio PES 1 starts, video PES 2 starts, audio PES 1 goes on:
-  // cutting before video PES 2 would split the audio PES, so cut before it.
-  const std::string data = PesStart(0x100) + PesStart(0x101) + PesStart(0x100) + PesMore(0x101) +
-                           PesStart(0x101) + PesMore(0x100);
-  EXPECT_EQ(LastSafeTsCut(data), 1 * kTsPacketSize);
+TEST(TsWindowScannerTest, AnyChunkingGivesTheSameCount) {
+  const std::string data = PesMore(0x100) + Pat(0x1000) + PesMore(0x100) + PesStart(0x100);
+  for (std::size_t step : {1u, 7u, 187u, 188u, 189u, 500u}) {
+    TsWindowScanner scanner({0x100}, nullptr);
+    for (std::size_t at = 0; at < data.size(); at += step) {
+      scanner.Feed(std::string_view(data).substr(at, step));
+    }
+    EXPECT_EQ(scanner.continuation_bytes(), 2u * (kTsPacketSize - 4)) << "step " << step;
+    EXPECT_TRUE(scanner.done());
+  }
 }
 
-TEST(TsPacketScannerTest, PsiDoesNotHoldTheCutBack) {
-  const std::string data = PesStart(0x100) + PesMore(0x100) + PesStart(0x100) + Pat(0x1000);
-  EXPECT_EQ(LastSafeTsCut(data), 2 * kTsPacketSize);
+TEST(TsWindowScannerTest, AdaptationFieldIsNotPayload) {
+  std::string packet = PesMore(0x100);
+  packet[3] = '\x30';  // adaptation field and payload
+  packet[4] = 10;       // adaptation field length
+  TsWindowScanner scanner({0x100}, nullptr);
+  scanner.Feed(packet);
+  EXPECT_EQ(scanner.continuation_bytes(), kTsPacketSize - 4 - 11);
+  EXPECT_FALSE(scanner.done());  // the PES goes on
 }
 
-TEST(TsPacketScannerTest, NoCutInsideOnePes) {
-  EXPECT_EQ(LastSafeTsCut(PesStart(0x100) + PesMore(0x100)), 0u);
-  EXPECT_EQ(LastSafeTsCut(""), 0u);
-}
-
-TEST(TsPacketScannerTest, BytesOutOfSyncHoldNothingBack) {
-  // No elementary stream to keep whole: garbage goes to the demuxer at once
-  // rather than piling up.
-  EXPECT_EQ(LastSafeTsCut(std::string(5 * kTsPacketSize, 'x')), 4 * kTsPacketSize);
+TEST(TsWindowScannerTest, LearnsTheTablesWhileScanning) {
+  const std::string pmt = Packet(0x1000, true, std::string("\x00\x02\xb0", 3));
+  TsProgramTables tables;
+  TsWindowScanner scanner({}, &tables);
+  EXPECT_FALSE(scanner.done());
+  scanner.Feed(Pat(0x1000) + PesStart(0x100) + pmt);
+  EXPECT_TRUE(tables.complete());
+  EXPECT_TRUE(scanner.done());
 }
 
 TEST(TsPacketScannerTest, ArbitraryBytesAreHandled) {
@@ -75,10 +91,9 @@ TEST(TsPacketScannerTest, ArbitraryBytesAreHandled) {
     for (char& c : data) c = static_cast<char>(random() % 4 == 0 ? 0x47 : random());
     TsProgramTables tables;
     CaptureProgramTables(data, &tables);
-    const std::string whole = data.substr(0, data.size() - data.size() % kTsPacketSize);
-    const std::size_t cut = LastSafeTsCut(whole);
-    EXPECT_EQ(cut % kTsPacketSize, 0u);
-    EXPECT_LT(cut, whole.size() + 1);
+    TsWindowScanner scanner({0x100, 0x101, static_cast<int>(random() % 8192)}, &tables);
+    scanner.Feed(data);
+    EXPECT_LE(scanner.continuation_bytes(), data.size());
   }
 }
 

@@ -85,12 +85,15 @@ struct SegmentAnalyzerOptions {
 //  - oldest segment time: the oldest file's name timestamp, else its
 //    measured start, else its mtime minus the mean segment duration.
 //  - storage: apparent size (st_size) of the segment and init files.
-//  - MPEG-TS is demuxed incrementally: every byte is read from disk once, in
-//    chunks of 1024 TS packets through one buffer per thread; a pass hands a
-//    fresh demuxer (behind the file's PAT/PMT) the new bytes up to the last
-//    point where no PES packet is split, and keeps the rest (a frame still
-//    being written) for the next pass. Other containers are analysed once
-//    closed, by one demuxer that may span several passes.
+//  - MPEG-TS is demuxed incrementally: every byte is read from disk once,
+//    straight into the demuxer's buffer. A pass hands a fresh demuxer (behind
+//    the file's PAT/PMT) the whole TS packets written since the last pass; a
+//    frame still being written is counted when it begins (the demuxer
+//    flushes its first part at the end of the window), and the rest of it,
+//    which the next pass's demuxer skips, is added to its bytes by scanning
+//    the TS packet headers. Only a packet's worth (< 188 bytes) is kept
+//    between passes. Other containers are analysed once closed, by one
+//    demuxer that may span several passes.
 //  - unreadable: a closed segment with no video packet (zero-length,
 //    garbage, truncated MP4 without an index, ...).
 //  - finished segments are folded into totals and not read again (the

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vms::media {
 
@@ -23,13 +25,31 @@ struct TsProgramTables {
 // file order. Packets that are not in sync are skipped.
 void CaptureProgramTables(std::string_view packets, TsProgramTables* tables);
 
-// Where `packets` (starting at a PES boundary of every stream, length a
-// multiple of 188) can be cut so that no PES packet of any elementary stream
-// is split: the largest offset > 0 such that, for every PES-carrying PID that
-// occurs in `packets`, its first packet at or after the offset starts a new
-// PES. Everything before the cut demuxes to whole frames; the rest waits for
-// more data. 0 when there is no such offset. PSI (PAT, PMT, SDT) and padding
-// PIDs never hold a cut back.
-std::size_t LastSafeTsCut(std::string_view packets);
+// Follows a window of a growing MPEG-TS file as it is handed to a demuxer
+// that starts at the window (behind the PAT/PMT), in any chunking: learns
+// the program tables, and counts the PES payload bytes of each followed PID
+// before that PID's first PES start in the window. Those are the rest of a
+// PES packet begun in an earlier window: the earlier demuxer counted its
+// first part (flushed at the end of its input), and this one skips the rest.
+// The first bytes fed must start a TS packet.
+class TsWindowScanner {
+ public:
+  TsWindowScanner(std::vector<int> pes_pids, TsProgramTables* tables);
+  void Feed(std::string_view bytes);
+  // Payload bytes of followed PIDs before their first PES start.
+  std::uint64_t continuation_bytes() const { return continuation_bytes_; }
+  // Nothing left to learn: every followed PID has started a new PES (or
+  // none is followed) and the tables are known.
+  bool done() const { return open_ == 0 && (tables_ == nullptr || tables_->complete()); }
+
+ private:
+  void Packet(std::string_view packet);
+
+  std::vector<int> open_pids_;  // followed PIDs not at a PES start yet
+  std::size_t open_ = 0;
+  TsProgramTables* tables_;
+  std::uint64_t continuation_bytes_ = 0;
+  std::string partial_;  // the start of a packet split between two feeds
+};
 
 }  // namespace vms::media
