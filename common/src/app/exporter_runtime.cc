@@ -1,9 +1,13 @@
 #include "vms/app/exporter_runtime.h"
 
+#include <malloc.h>
+
+#include <functional>
 #include <future>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include "vms/http/http_server.h"
@@ -16,6 +20,7 @@ namespace vms {
 namespace {
 constexpr double kDefaultScrapeSeconds = 10;  // Prometheus' default scrape_timeout
 constexpr auto kShutdownGrace = std::chrono::milliseconds(900);
+constexpr auto kMallocTrimPeriod = std::chrono::seconds(10);
 }  // namespace
 
 double ScrapeBudgetSeconds(std::string_view header, double offset, double fallback) {
@@ -112,6 +117,21 @@ int ExporterRuntime::Run() {
     });
   };
   wait_hup();
+
+  // glibc returns memory only from the top of an arena; pages freed in the
+  // middle (a scrape's families, a demuxer's buffers between passes) stay
+  // resident until malloc_trim(0), which takes well under a millisecond on
+  // a heap of a few MB.
+  boost::asio::steady_timer trim(io_);
+  std::function<void()> schedule_trim = [&] {
+    trim.expires_after(kMallocTrimPeriod);
+    trim.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      malloc_trim(0);
+      schedule_trim();
+    });
+  };
+  schedule_trim();
 
   io_.run();
   return 0;
