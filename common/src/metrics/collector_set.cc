@@ -2,10 +2,10 @@
 
 #include <chrono>
 #include <exception>
-#include <sstream>
 
-#include <prometheus/text_serializer.h>
 #include <spdlog/spdlog.h>
+
+#include "vms/metrics/exposition_text.h"
 
 namespace vms {
 
@@ -13,8 +13,10 @@ void CollectorSet::Add(std::unique_ptr<Collector> collector) {
   collectors_.push_back(std::move(collector));
 }
 
-std::vector<prometheus::MetricFamily> CollectorSet::Collect(const ScrapeContext& ctx) const {
-  std::vector<prometheus::MetricFamily> families;
+std::string CollectorSet::Scrape(const ScrapeContext& ctx) const {
+  std::string body;
+  const std::size_t last = last_size_.load(std::memory_order_relaxed);
+  body.reserve(last + last / 16);
   struct Outcome {
     std::string_view name;
     double seconds;
@@ -24,12 +26,11 @@ std::vector<prometheus::MetricFamily> CollectorSet::Collect(const ScrapeContext&
   outcomes.reserve(collectors_.size());
 
   for (const auto& collector : collectors_) {
+    const std::size_t mark = body.size();
     const auto start = std::chrono::steady_clock::now();
-    std::vector<prometheus::MetricFamily> own;
-    MetricWriter writer(&own);
     vms::Status status;
     try {
-      status = collector->Collect(ctx, writer);
+      status = collector->CollectText(ctx, body);
     } catch (const std::exception& e) {
       status = Status::Error(e.what());
     } catch (...) {
@@ -37,18 +38,15 @@ std::vector<prometheus::MetricFamily> CollectorSet::Collect(const ScrapeContext&
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (status.ok()) {
-      for (auto& family : own) {
-        // A family without samples prints bare HELP/TYPE lines; leave it out.
-        if (!family.metric.empty()) families.push_back(std::move(family));
-      }
-    } else {
+    if (!status.ok()) {
+      body.resize(mark);  // a failing collector loses all of its families
       // Debug, not warn: a broken collector would otherwise log on every scrape.
       spdlog::debug("collector {} failed: {}", collector->name(), status.message());
     }
     outcomes.push_back({collector->name(), seconds, status.ok()});
   }
 
+  std::vector<prometheus::MetricFamily> families;
   MetricWriter writer(&families);
   auto duration = writer.Gauge("vms_exporter_collector_duration_seconds",
                                "How long each collector took in the last scrape.");
@@ -56,13 +54,9 @@ std::vector<prometheus::MetricFamily> CollectorSet::Collect(const ScrapeContext&
   auto success = writer.Gauge("vms_exporter_collector_success",
                               "1 if the collector succeeded in the last scrape, else 0.");
   for (const auto& o : outcomes) success.Add({{"collector", o.name}}, o.ok ? 1 : 0);
-  return families;
-}
-
-std::string CollectorSet::Scrape(const ScrapeContext& ctx) const {
-  std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, Collect(ctx));
-  return std::move(out).str();
+  AppendFamiliesText(std::move(families), body);
+  last_size_.store(body.size(), std::memory_order_relaxed);
+  return body;
 }
 
 std::vector<StatusTable> CollectorSet::Status() const {

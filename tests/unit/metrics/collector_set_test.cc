@@ -43,6 +43,26 @@ TEST(CollectorSetTest, FailingCollectorLosesOnlyItsOwnFamilies) {
   EXPECT_THAT(text, HasSubstr("vms_exporter_collector_duration_seconds{collector=\"bad\"}"));
 }
 
+TEST(CollectorSetTest, TextOfACollectorThatFailsHalfwayIsDropped) {
+  class Halfway : public Collector {
+   public:
+    std::string_view name() const override { return "halfway"; }
+    Status Collect(const ScrapeContext&, MetricWriter&) override { return Status::Ok(); }
+    Status CollectText(const ScrapeContext&, std::string& out) override {
+      out += "# TYPE halfway_value gauge\nhalfway_value 1\n";
+      return Status::Error("failed after writing");
+    }
+  };
+  CollectorSet set;
+  set.Add(std::make_unique<FixedCollector>("before", FixedCollector::Mode::kOk));
+  set.Add(std::make_unique<Halfway>());
+  set.Add(std::make_unique<FixedCollector>("after", FixedCollector::Mode::kOk));
+  const std::string text = set.Scrape({std::chrono::steady_clock::now()});
+  EXPECT_THAT(text, Not(HasSubstr("halfway_value")));
+  EXPECT_THAT(text, HasSubstr("before_value{k=\"v\"} 42\n# HELP after_value"));
+  EXPECT_THAT(text, HasSubstr("vms_exporter_collector_success{collector=\"halfway\"} 0"));
+}
+
 TEST(CollectorSetTest, HistogramIsCumulativeWithInfBucket) {
   class H : public Collector {
    public:

@@ -27,14 +27,22 @@ struct StatusTable {
 };
 
 // Produces metric families at scrape time from cheap local reads or from
-// snapshots published by background probes. Collect() may be called from
-// several threads at once and must not block past ctx.deadline. A collector
-// that returns an error or throws loses only its own families.
+// snapshots published by background probes. Collect() and CollectText() may
+// be called from several threads at once and must not block past
+// ctx.deadline. A collector that returns an error or throws loses only its
+// own families.
 class Collector {
  public:
   virtual ~Collector() = default;
   virtual std::string_view name() const = 0;
   virtual Status Collect(const ScrapeContext& ctx, MetricWriter& out) = 0;
+  // Collect()'s families in the text format, appended to `out`; what a
+  // scrape sends. The default renders Collect()'s families. A collector whose
+  // families change only when background snapshots do overrides it to reuse
+  // the text of what has not changed since it was rendered; the result must
+  // still equal rendering Collect() (its tests compare the two). On error
+  // `out` may hold part of the text: the caller drops it.
+  virtual Status CollectText(const ScrapeContext& ctx, std::string& out);
   // Rows for the landing page; most collectors have none.
   virtual void AppendStatus(std::vector<StatusTable>& /*tables*/) const {}
 };

@@ -1,10 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <prometheus/metric_family.h>
 
 #include "vms/metrics/collector.h"
 
@@ -17,10 +16,8 @@ class CollectorSet {
   void Add(std::unique_ptr<Collector> collector);
 
   // Runs every collector, isolating failures, and appends
-  // vms_exporter_collector_{duration_seconds,success}. Thread-safe.
-  std::vector<prometheus::MetricFamily> Collect(const ScrapeContext& ctx) const;
-
-  // Collect() rendered in the Prometheus text format (version 0.0.4).
+  // vms_exporter_collector_{duration_seconds,success}, in the Prometheus text
+  // format (version 0.0.4). Thread-safe.
   std::string Scrape(const ScrapeContext& ctx) const;
 
   std::vector<StatusTable> Status() const;
@@ -28,6 +25,9 @@ class CollectorSet {
 
  private:
   std::vector<std::unique_ptr<Collector>> collectors_;
+  // The last body's size, to allocate the next one at once rather than
+  // growing it by copies.
+  mutable std::atomic<std::size_t> last_size_{0};
 };
 
 }  // namespace vms
