@@ -1,9 +1,14 @@
 #include "recording_node/camera_collector.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <span>
+#include <stdexcept>
+#include <unordered_set>
 
+#include "vms/metrics/exposition_text.h"
 #include "vms/rtsp/rtsp_url.h"
 
 namespace vms::recording_node {
@@ -14,6 +19,15 @@ struct View {
   std::shared_ptr<const RtspProbeResult> probe;
   std::shared_ptr<const media::SegmentStats> segments;  // null without a recording dir
 };
+
+View MakeView(const Camera& camera, std::shared_ptr<const RtspProbeResult> probe,
+              std::shared_ptr<const media::SegmentStats> segments) {
+  if (camera.segments && !segments) {
+    // Watched but not analysed yet: its counters are known to be 0.
+    segments = std::make_shared<const media::SegmentStats>();
+  }
+  return {&camera, std::move(probe), std::move(segments)};
+}
 
 double UnixSeconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
@@ -35,7 +49,7 @@ constexpr const char* kSegmentNote =
     " Measured from the recorded segments, refreshed every recordings.scan_interval.";
 
 template <typename Fn>
-void PerCamera(MetricWriter& out, const std::vector<View>& views, bool counter, const char* name,
+void PerCamera(MetricWriter& out, std::span<const View> views, bool counter, const char* name,
                const std::string& help, Fn value) {
   auto family = counter ? out.Counter(name, help) : out.Gauge(name, help);
   for (const View& v : views) {
@@ -43,19 +57,9 @@ void PerCamera(MetricWriter& out, const std::vector<View>& views, bool counter, 
   }
 }
 
-}  // namespace
-
-Status CameraCollector::Collect(const ScrapeContext& ctx, MetricWriter& out) {
-  const auto cameras = fleet_->Cameras();
-  std::vector<View> views;
-  views.reserve(cameras->size());
-  for (const auto& c : *cameras) {
-    views.push_back({c.get(), c->probe->Latest(), c->segments ? c->segments->Read() : nullptr});
-    if (c->segments && !views.back().segments) {
-      // Watched but not analysed yet: its counters are known to be 0.
-      views.back().segments = std::make_shared<const media::SegmentStats>();
-    }
-  }
+// The camera families, always all of them in this order, with a series per
+// view (a family may be left without any).
+void WriteCameraFamilies(std::span<const View> views, MetricWriter& out) {
   using Opt = std::optional<double>;
 
   auto info = out.Gauge("camera_info",
@@ -170,8 +174,69 @@ Status CameraCollector::Collect(const ScrapeContext& ctx, MetricWriter& out) {
                              v.segments->DurationHistogram());
     }
   }
+}
 
+}  // namespace
+
+Status CameraCollector::Collect(const ScrapeContext& ctx, MetricWriter& out) {
+  const auto cameras = fleet_->Cameras();
+  std::vector<View> views;
+  views.reserve(cameras->size());
+  for (const auto& c : *cameras) {
+    views.push_back(MakeView(*c, c->probe->Latest(), c->segments ? c->segments->Read() : nullptr));
+  }
+  WriteCameraFamilies(views, out);
   return fleet_->recorders().Collect(ctx, out);
+}
+
+CameraCollector::CameraCollector(std::unique_ptr<CameraFleet> fleet) : fleet_(std::move(fleet)) {
+  std::vector<prometheus::MetricFamily> families;
+  MetricWriter writer(&families);
+  WriteCameraFamilies({}, writer);
+  for (const auto& family : families) headers_.push_back(FamilyHeaderText(family));
+}
+
+Status CameraCollector::CollectText(const ScrapeContext& ctx, std::string& out) {
+  const auto cameras = fleet_->Cameras();
+  {
+    std::lock_guard lock(text_mu_);
+    std::vector<const CameraText*> rows;
+    rows.reserve(cameras->size());
+    for (const auto& c : *cameras) {
+      auto probe = c->probe->Latest();
+      auto segments = c->segments ? c->segments->Read() : nullptr;
+      CameraText& text = texts_[c.get()];
+      // Cameras and snapshots are immutable and replaced whole: the same
+      // objects mean the same series.
+      if (text.camera != c || text.probe != probe || text.segments != segments) {
+        const View view[] = {MakeView(*c, probe, segments)};
+        std::vector<prometheus::MetricFamily> families;
+        MetricWriter writer(&families);
+        WriteCameraFamilies(view, writer);
+        text = {c, std::move(probe), std::move(segments), SampleTexts(families)};
+        if (text.samples.size() != headers_.size()) {
+          throw std::logic_error("camera families changed in number");
+        }
+      }
+      rows.push_back(&text);
+    }
+    for (std::size_t f = 0; f < headers_.size(); ++f) {
+      // A family without samples is left out, as CollectorSet leaves it out.
+      if (std::none_of(rows.begin(), rows.end(),
+                       [f](const CameraText* r) { return !r->samples[f].empty(); })) {
+        continue;
+      }
+      out += headers_[f];
+      for (const CameraText* r : rows) out += r->samples[f];
+    }
+    if (cameras != texts_for_) {  // the fleet changed: forget cameras that are gone
+      std::unordered_set<const Camera*> current;
+      for (const auto& c : *cameras) current.insert(c.get());
+      std::erase_if(texts_, [&](const auto& entry) { return !current.contains(entry.first); });
+      texts_for_ = cameras;
+    }
+  }
+  return fleet_->recorders().CollectText(ctx, out);
 }
 
 void CameraCollector::AppendStatus(std::vector<StatusTable>& tables) const {

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "vms/metrics/exposition_text.h"
+
 namespace vms {
 
 ProcessGroupCollector::ProcessGroupCollector(std::string procfs_root, Options options)
@@ -18,6 +20,7 @@ void ProcessGroupCollector::Configure(const std::vector<ProcessGroupConfig>& con
   }
   ProcessClassifier classifier(std::move(matchers));
   std::lock_guard lock(mu_);
+  ++generation_;
   tracker_.Retain(std::set<std::string, std::less<>>(keys.begin(), keys.end()));
   keys_ = std::move(keys);
   classifier_ = std::move(classifier);
@@ -31,7 +34,10 @@ ProcessFields ProcessGroupCollector::needs() const {
 Status ProcessGroupCollector::Refresh() {
   {
     std::lock_guard lock(mu_);
-    if (keys_.empty()) return last_refresh_ = Status::Ok();
+    if (keys_.empty()) {
+      ++generation_;
+      return last_refresh_ = Status::Ok();
+    }
   }
   auto table = ProcessTable::Read(procfs_root_, needs());
   return Refresh(table);
@@ -41,6 +47,7 @@ Status ProcessGroupCollector::Refresh(Result<ProcessTable>& table) {
   // One lock for the whole pass: the tracker's state moves forward once per
   // snapshot, and concurrent passes must not interleave snapshots.
   std::lock_guard lock(mu_);
+  ++generation_;
   if (keys_.empty()) return last_refresh_ = Status::Ok();
   if (!table) return last_refresh_ = Status::Error("reading processes: " + table.error());
 
@@ -69,6 +76,23 @@ Status ProcessGroupCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter
   if (keys_.empty()) return Status::Ok();
   if (!last_refresh_.ok()) return last_refresh_;
   tracker_.Write(out, options_.names);
+  return Status::Ok();
+}
+
+Status ProcessGroupCollector::CollectText(const ScrapeContext& ctx, std::string& out) {
+  if (!options_.refresh_in_background) return Collector::CollectText(ctx, out);
+  std::lock_guard lock(mu_);
+  if (keys_.empty()) return Status::Ok();
+  if (!last_refresh_.ok()) return last_refresh_;
+  if (text_generation_ != generation_) {
+    std::vector<prometheus::MetricFamily> families;
+    MetricWriter writer(&families);
+    tracker_.Write(writer, options_.names);
+    text_.clear();
+    AppendFamiliesText(std::move(families), text_);
+    text_generation_ = generation_;
+  }
+  out += text_;
   return Status::Ok();
 }
 

@@ -10,6 +10,7 @@
 
 #include "support/subprocess.h"
 #include "vms/metrics/collector_set.h"
+#include "vms/metrics/exposition_text.h"
 
 namespace vms {
 namespace {
@@ -226,6 +227,52 @@ TEST_F(ChangingProcTest, ProcessGoneBetweenScrapesKeepsCpuAndIsNotARestart) {
   EXPECT_EQ(s.Value("service_process_up", "mediamtx"), 0);
   EXPECT_EQ(s.Value("service_process_cpu_seconds_total", "mediamtx"), before);
   EXPECT_EQ(s.Value("service_process_restarts_total", "mediamtx"), 0);
+}
+
+// What a scrape sends, kept between refreshes, against Collect()'s families
+// rendered afresh.
+TEST_F(ChangingProcTest, BackgroundTextFollowsEveryRefreshAndConfigure) {
+  ProcessGroupCollector collector(root_, {.collector_name = "recorders",
+                                          .names = {"ffmpeg_process", "camera_id"},
+                                          .refresh_in_background = true});
+  const ScrapeContext ctx{std::chrono::steady_clock::now()};
+  std::vector<std::string> seen;
+  auto expect_fresh = [&] {
+    std::vector<prometheus::MetricFamily> families;
+    MetricWriter writer(&families);
+    const Status collected = collector.Collect(ctx, writer);
+    std::string fresh;
+    AppendFamiliesText(std::move(families), fresh);
+    std::string text;
+    const Status texted = collector.CollectText(ctx, text);
+    EXPECT_EQ(texted.ok(), collected.ok()) << texted.message() << collected.message();
+    EXPECT_EQ(text, collected.ok() ? fresh : "");
+    seen.push_back(texted.ok() ? text : "error: " + texted.message());
+  };
+  expect_fresh();  // nothing configured
+  collector.Configure({Group("cam1", "^ffmpeg$"), Group("nginx", "^nginx$")});
+  expect_fresh();  // configured, not refreshed yet
+  ASSERT_TRUE(collector.Refresh().ok());
+  expect_fresh();
+  expect_fresh();  // reused
+  RestartRecorderUnderSamePid();
+  ASSERT_TRUE(collector.Refresh().ok());
+  expect_fresh();
+  collector.Configure({Group("cam1", "^ffmpeg$")});
+  expect_fresh();
+  fs::rename(root_, root_ + ".gone");
+  EXPECT_FALSE(collector.Refresh().ok());
+  expect_fresh();  // the refresh's error
+  fs::rename(root_ + ".gone", root_);
+  ASSERT_TRUE(collector.Refresh().ok());
+  expect_fresh();
+  // Nothing before the first refresh; after it, every step changed what a
+  // scrape says, except the reuse.
+  ASSERT_EQ(seen.size(), 8u);
+  EXPECT_EQ(seen[0], "");
+  EXPECT_EQ(seen[1], "");
+  EXPECT_EQ(seen[3], seen[2]);
+  for (std::size_t i = 4; i < seen.size(); ++i) EXPECT_NE(seen[i], seen[i - 1]) << "step " << i;
 }
 
 TEST(ProcessGroupCollectorTest, LandingPageListsGroups) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -43,6 +44,9 @@ class ProcessGroupCollector : public Collector {
 
   std::string_view name() const override { return options_.collector_name; }
   Status Collect(const ScrapeContext& ctx, MetricWriter& out) override;
+  // With refresh_in_background, the text is rendered once per refresh or
+  // configuration and reused by the scrapes in between.
+  Status CollectText(const ScrapeContext& ctx, std::string& out) override;
   void AppendStatus(std::vector<StatusTable>& tables) const override;
 
   // Safe while scrapes run. A group that stays keeps its counters; a group
@@ -70,6 +74,10 @@ class ProcessGroupCollector : public Collector {
   ProcessClassifier classifier_;   // guarded by mu_: parallel to keys_
   ProcessGroupTracker tracker_;    // guarded by mu_
   Status last_refresh_;            // guarded by mu_
+  // Moves with every Refresh() and Configure(): the families' inputs.
+  std::uint64_t generation_ = 0;                  // guarded by mu_
+  std::optional<std::uint64_t> text_generation_;  // guarded by mu_: what text_ shows
+  std::string text_;                              // guarded by mu_
 };
 
 }  // namespace vms

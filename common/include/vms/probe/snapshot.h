@@ -6,7 +6,10 @@
 namespace vms {
 
 // Holds the latest immutable result of a background probe. Probes Publish();
-// collectors Read() at scrape time and never wait on the probe itself.
+// collectors Read() at scrape time and never wait on the probe itself. Every
+// Publish() makes a new object, so a reader holding the last one it read can
+// tell by identity whether anything was published since (collectors keep
+// text rendered from a snapshot until it is replaced).
 template <typename T>
 class Snapshot {
  public:
