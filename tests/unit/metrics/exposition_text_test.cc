@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <sstream>
 
 #include <prometheus/text_serializer.h>
@@ -75,6 +77,42 @@ TEST(ExpositionTextTest, SampleTextsOfAFamilyWithoutSamplesIsEmpty) {
   ASSERT_EQ(samples.size(), families.size());
   EXPECT_EQ(samples[2], "");  // c_empty
   EXPECT_EQ(FamilyHeaderText(families[2]), Serialized({families[2]}));
+}
+
+// The memo's output must be what rendering afresh gives, call after call,
+// whatever changed: values, a family's shape, families added or removed.
+TEST(ExpositionTextTest, MemoEqualsRenderingAfreshAcrossChanges) {
+  FamilyTextMemo memo;
+  auto expect_fresh = [&memo](const Families& families) {
+    std::string text;
+    memo.Append(families, text);
+    std::string fresh;
+    AppendFamiliesText(families, fresh);
+    EXPECT_EQ(text, fresh);
+  };
+  expect_fresh(Sample(3.5));
+  expect_fresh(Sample(3.5));  // all reused
+  expect_fresh(Sample(4.5));  // one value changed
+  expect_fresh(Sample(0.0));
+  expect_fresh(Sample(-0.0));  // equal as doubles, not as text
+  expect_fresh(Sample(std::nan("")));
+  expect_fresh(Sample(std::nan("")));
+  expect_fresh(Sample(std::numeric_limits<double>::infinity()));
+
+  Families more = Sample(1);
+  MetricWriter(&more).Gauge("e_new", "Added later.").Add({}, 1);
+  expect_fresh(more);
+  Families fewer = Sample(1);
+  fewer.erase(fewer.begin());
+  expect_fresh(fewer);
+  Families relabelled = Sample(1);
+  relabelled[1].metric[0].label[1].value = std::string("z");
+  expect_fresh(relabelled);
+  Families histogram_moved = Sample(1);
+  histogram_moved[3].metric[1].histogram.bucket[0].cumulative_count = 2;
+  expect_fresh(histogram_moved);
+  expect_fresh({});
+  expect_fresh(Sample(1));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "vms/base/status.h"
+#include "vms/metrics/exposition_text.h"
 #include "vms/metrics/metric_writer.h"
 
 namespace vms {
@@ -37,7 +38,8 @@ class Collector {
   virtual std::string_view name() const = 0;
   virtual Status Collect(const ScrapeContext& ctx, MetricWriter& out) = 0;
   // Collect()'s families in the text format, appended to `out`; what a
-  // scrape sends. The default renders Collect()'s families. A collector whose
+  // scrape sends. The default renders Collect()'s families, reusing the text
+  // of those that have not changed since the last scrape. A collector whose
   // families change only when background snapshots do overrides it to reuse
   // the text of what has not changed since it was rendered; the result must
   // still equal rendering Collect() (its tests compare the two). On error
@@ -45,6 +47,9 @@ class Collector {
   virtual Status CollectText(const ScrapeContext& ctx, std::string& out);
   // Rows for the landing page; most collectors have none.
   virtual void AppendStatus(std::vector<StatusTable>& /*tables*/) const {}
+
+ private:
+  FamilyTextMemo text_memo_;  // the default CollectText()'s
 };
 
 // One entry of a role's collector table: the name gives the

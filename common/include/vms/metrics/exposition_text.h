@@ -1,5 +1,6 @@
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,25 @@ namespace vms {
 // Appends `families`, leaving out those without samples (they would print
 // bare HELP and TYPE lines).
 void AppendFamiliesText(std::vector<prometheus::MetricFamily> families, std::string& out);
+
+// Renders families as AppendFamiliesText does, reusing the text of each
+// family that is the same (name, help, type, labels and values, bit for bit)
+// as the one at its place in the previous call. Most of a host's series hold
+// still from one scrape to the next (mounts, idle interfaces, the disk latency
+// histogram between its samples), and formatting numbers is most of what
+// rendering costs. Thread-safe.
+class FamilyTextMemo {
+ public:
+  void Append(std::vector<prometheus::MetricFamily> families, std::string& out);
+
+ private:
+  struct Entry {
+    prometheus::MetricFamily family;
+    std::string text;  // empty for a family without samples
+  };
+  std::mutex mu_;
+  std::vector<Entry> last_;  // guarded by mu_
+};
 
 // The HELP and TYPE lines that start `family`'s text.
 std::string FamilyHeaderText(const prometheus::MetricFamily& family);
