@@ -11,11 +11,6 @@ namespace {
 
 const std::regex kCameraId("^[A-Za-z0-9_.:-]{1,128}$");
 
-std::string RegexEscape(const std::string& text) {
-  static const std::regex special(R"([.^$|()\[\]{}*+?\\])");
-  return std::regex_replace(text, special, R"(\$&)");
-}
-
 bool IsRtspUrl(const std::string& s) { return s.starts_with("rtsp://") || s.starts_with("rtsps://"); }
 
 // "rtsp://host:554/a/b?x" → "host:554/a/b?x" (authority and path, no scheme).
@@ -104,15 +99,23 @@ RecordingsConfig ParseRecordings(MapReader map) {
   return r;
 }
 
-std::string RecorderPattern(const CameraConfig& camera) {
-  if (!camera.recorder_match.empty()) return camera.recorder_match;
+ProcessGroupConfig RecorderRule(const CameraConfig& camera) {
+  ProcessGroupConfig g;
+  g.name = camera.id;
+  if (!camera.recorder_match.empty()) {
+    g.cmdline = camera.recorder_match;
+    return g;
+  }
+  g.comm = "^ffmpeg$";
   // The recorder's URL may carry credentials the config does not, so match
   // host and path after the scheme and any userinfo.
-  std::string url_part = RegexEscape(HostAndPath(camera.url));
-  if (camera.recording_dir.empty()) return "(^|[@/ ])" + url_part + "( |$)";
-  std::string dir = camera.recording_dir;
-  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  return "(^|[@/ ])" + url_part + "( |$)|" + RegexEscape(dir) + "/";
+  g.cmdline_words.push_back(HostAndPath(camera.url));
+  if (!camera.recording_dir.empty()) {
+    std::string dir = camera.recording_dir;
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    g.cmdline_substrings.push_back(dir + "/");
+  }
+  return g;
 }
 
 std::optional<DiscoveredCamera> DiscoverFromCommandLine(const std::vector<std::string>& argv) {

@@ -7,6 +7,7 @@
 
 #include "vms/config/probe_defaults.h"
 #include "vms/config/yaml_reader.h"
+#include "vms/host/host_config.h"
 
 namespace vms::recording_node {
 
@@ -36,10 +37,11 @@ std::vector<CameraConfig> ParseCameras(MapReader& root, const std::string& file,
                                        const ProbeDefaults& defaults);
 RecordingsConfig ParseRecordings(MapReader map);
 
-// The regex that finds this camera's recorder among processes: the configured
-// recorder_match, else the camera's URL (host and path) or its recording
-// directory, whichever the recorder's command line holds.
-std::string RecorderPattern(const CameraConfig& camera);
+// The rule that finds this camera's recorder among processes: the
+// configured recorder_match (a regex on the command line), else an ffmpeg
+// whose command line holds the camera's URL (host and path, with or without
+// credentials) or its recording directory.
+ProcessGroupConfig RecorderRule(const CameraConfig& camera);
 
 // A camera found in a running recorder's command line (zero-config mode).
 struct DiscoveredCamera {

@@ -10,15 +10,6 @@
 namespace vms::recording_node {
 namespace {
 
-// Recorders are ffmpeg processes unless the camera names its own rule.
-ProcessGroupConfig RecorderGroup(const CameraConfig& c) {
-  ProcessGroupConfig g;
-  g.name = c.id;
-  if (c.recorder_match.empty()) g.comm = "^ffmpeg$";
-  g.cmdline = RecorderPattern(c);
-  return g;
-}
-
 // The cameras that running ffmpeg recorders record, from one table read.
 std::vector<CameraConfig> FindRecorderCameras(const ProcessTable& table) {
   std::vector<CameraConfig> found;
@@ -174,7 +165,7 @@ void CameraFleet::SetCameras(const std::vector<CameraConfig>& configs) {
   entries_ = std::move(next);
 
   std::vector<ProcessGroupConfig> groups;
-  for (const auto& [id, entry] : entries_) groups.push_back(RecorderGroup(entry.camera->config));
+  for (const auto& [id, entry] : entries_) groups.push_back(RecorderRule(entry.camera->config));
   recorders_.Configure(groups);
   WakeRecorderScan();
   Publish();

@@ -1,4 +1,5 @@
 #include "recording_node/camera_config.h"
+#include "vms/host/process_matcher.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -92,15 +93,33 @@ TEST(CameraConfigTest, DiscoversFromFfmpegCommandLine) {
   EXPECT_FALSE(DiscoverFromCommandLine({"ffmpeg", "-i", "rtsp://h/p"}));
 }
 
-TEST(CameraConfigTest, RecorderPatternMatchesRecorderWithOrWithoutCredentials) {
+TEST(CameraConfigTest, RecorderRuleMatchesRecorderWithOrWithoutCredentials) {
   CameraConfig c;
+  c.id = "cam1";
   c.url = "rtsp://10.0.0.5:554/stream1";
   c.recording_dir = "/rec/cam1/";
-  const std::regex re(RecorderPattern(c));
-  EXPECT_TRUE(std::regex_search("ffmpeg -i rtsp://a:b@10.0.0.5:554/stream1 -c copy x.ts", re));
-  EXPECT_TRUE(std::regex_search("ffmpeg -i rtsp://10.0.0.5:554/stream1 -c copy x.ts", re));
-  EXPECT_TRUE(std::regex_search("ffmpeg -i rtsp://other/x -f segment /rec/cam1/%d.ts", re));
-  EXPECT_FALSE(std::regex_search("ffmpeg -i rtsp://10.0.0.5:554/stream10 -c copy /rec/cam10/x", re));
+  const ProcessMatcher matcher(RecorderRule(c));
+  const auto matches = [&](std::string comm, std::string cmdline) {
+    ProcessRecord p;
+    p.comm = std::move(comm);
+    p.cmdline = std::move(cmdline);
+    return matcher.Matches(p);
+  };
+  EXPECT_TRUE(matches("ffmpeg", "ffmpeg -i rtsp://a:b@10.0.0.5:554/stream1 -c copy x.ts"));
+  EXPECT_TRUE(matches("ffmpeg", "ffmpeg -i rtsp://10.0.0.5:554/stream1 -c copy x.ts"));
+  EXPECT_TRUE(matches("ffmpeg", "ffmpeg -i rtsp://10.0.0.5:554/stream1"));
+  EXPECT_TRUE(matches("ffmpeg", "ffmpeg -i rtsp://other/x -f segment /rec/cam1/%d.ts"));
+  EXPECT_FALSE(matches("ffmpeg", "ffmpeg -i rtsp://10.0.0.5:554/stream10 -c copy /rec/cam10/x"));
+  EXPECT_FALSE(matches("ffmpeg", "ffmpeg -i rtsp://10.0.0.5:554/stream1x -c copy y.ts"));
+  EXPECT_FALSE(matches("vlc", "vlc rtsp://10.0.0.5:554/stream1"));
+  EXPECT_TRUE(matcher.needs().cmdline);
+
+  c.recorder_match = "camera-one";
+  const ProcessMatcher custom(RecorderRule(c));
+  ProcessRecord p;
+  p.comm = "gst-launch-1.0";
+  p.cmdline = "gst-launch-1.0 rtspsrc location=x ! camera-one";
+  EXPECT_TRUE(custom.Matches(p));
 }
 
 TEST(CameraConfigTest, SplitCredentials) {

@@ -36,6 +36,14 @@ struct ProcessGroupConfig {
   std::string comm;     // regex on /proc/PID/comm
   std::string exe;      // regex on the /proc/PID/exe link target
   std::string cmdline;  // regex on the NUL-joined-by-space command line
+  // Literal alternatives to a `cmdline` regex, for rules made by the exporter
+  // itself (one per camera: a compiled std::regex each is kilobytes and slow
+  // to search): the command line matches when one of `cmdline_words` is a
+  // whole argument or ends an argument right after '@' or '/' (a URL's host
+  // and path, with or without scheme and credentials), or when one of
+  // `cmdline_substrings` occurs anywhere in it.
+  std::vector<std::string> cmdline_words;
+  std::vector<std::string> cmdline_substrings;
 };
 
 struct HostConfig {

@@ -2,6 +2,8 @@
 
 #include <optional>
 #include <regex>
+#include <string>
+#include <vector>
 
 #include "vms/host/host_config.h"
 #include "vms/host/process_table.h"
@@ -10,7 +12,8 @@ namespace vms {
 
 // The compiled patterns of one ProcessGroupConfig: a process matches when
 // every pattern given is found (std::regex_search, ECMAScript) in its comm,
-// exe link target and space-joined command line.
+// exe link target and space-joined command line, and, when the group has
+// literal command-line rules, one of them holds.
 class ProcessMatcher {
  public:
   // Throws std::regex_error (the config reader has already validated them).
@@ -18,12 +21,16 @@ class ProcessMatcher {
 
   bool Matches(const ProcessRecord& process) const;
   // The reads ProcessTable::Read must do for Matches to see its fields.
-  ProcessFields needs() const { return {exe_.has_value(), cmdline_.has_value()}; }
+  ProcessFields needs() const {
+    return {exe_.has_value(), cmdline_.has_value() || !words_.empty() || !substrings_.empty()};
+  }
 
  private:
   std::optional<std::regex> comm_;
   std::optional<std::regex> exe_;
   std::optional<std::regex> cmdline_;
+  std::vector<std::string> words_;
+  std::vector<std::string> substrings_;
 };
 
 }  // namespace vms
