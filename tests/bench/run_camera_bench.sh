@@ -8,12 +8,14 @@
 # What runs, all on 127.0.0.1 free ports:
 #   fake_rtsp_cameras.py  /cam01../cam64 answering OPTIONS and DESCRIBE with an
 #                         SDP recorded from the real gst-rtsp-server camera
-#   segment_replayer.py   64 camera directories on tmpfs, each with a growing
+#   segment_replayer.py   64 camera directories (REC_DIR, on disk), each with a growing
 #                         1280x720 25 fps ~4 Mbit/s H.264 MPEG-TS segment, a new
 #                         one every 10 s, the newest 3 kept
 #   64 idle stand-in recorders, shell processes named ffmpeg whose command
 #                         lines carry each camera's URL and output directory, so
 #                         the exporter matches recorders as on a real node
+#   one real ffmpeg       remuxing the source into segments of its own, so the
+#                         libav libraries' pages are shared as on a real node
 #   recording_node_exporter with a generated 64-camera config (probes every
 #                         10 s, timeout 5 s, concurrency 8; scan every 5 s)
 #   node_exporter         --collector.disable-defaults diskstats netdev filesystem
@@ -31,8 +33,9 @@
 # Environment: CAMERAS (64), SCRAPES (1000), WARMUP (30), BUILD_DIR (build/
 # via scripts/build.sh; another directory is configured Release and built with
 # ninja; SKIP_BUILD=1 uses what is there), BENCH_DIR (/dev/shm/vms-camera-bench when tmpfs has room; keeps the
-# encoded source between runs), BENCH_REVISION (what to report as the
-# revision; default git describe --dirty).
+# encoded source between runs), REC_DIR (where the cameras record:
+# /var/tmp/vms-camera-bench-rec, a disk file system as on a recording node),
+# BENCH_REVISION (what to report as the revision; default git describe --dirty).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/tests/bench"
@@ -73,8 +76,11 @@ fi
 work=$BENCH_DIR
 mkdir -p "$work"
 run="$work/run"
-rm -rf "$run" "$work/rec"
-mkdir -p "$run" "$work/rec" "$work/bin"
+# Recordings go to a disk file system as on a recording node (the page cache
+# of ext4 and of tmpfs cost differently to read); REC_DIR=/dev/shm/... for tmpfs.
+rec=${REC_DIR:-/var/tmp/vms-camera-bench-rec}
+rm -rf "$run" "$rec" "$work/real"
+mkdir -p "$run" "$rec" "$work/bin" "$work/real"
 
 pids=()
 # shellcheck disable=SC2317  # called by the EXIT trap
@@ -82,7 +88,7 @@ cleanup() {
   local p
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work/rec"
+  rm -rf "$rec" "$work/real"
 }
 trap cleanup EXIT
 
@@ -136,7 +142,7 @@ python3 "$here/fake_rtsp_cameras.py" --cameras "$cameras" --stats-file "$run/fak
 pids+=($!); fake=$!
 wait_line "$run/fake_cameras.out" READY 30
 cam_port=$(awk '/^READY/{print $2}' "$run/fake_cameras.out")
-python3 "$here/segment_replayer.py" --dir "$work/rec" --cameras "$cameras" \
+python3 "$here/segment_replayer.py" --dir "$rec" --cameras "$cameras" \
   --source "$work/source_1280x720_25fps_4000k_10s.ts" --ready-file "$run/replayer.ready" \
   --duration $((minutes * 60 + 3600)) >"$run/replayer.out" 2>"$run/replayer.err" &
 pids+=($!); replayer=$!
@@ -162,11 +168,19 @@ config="$run/cameras.yml"
 for i in $(seq 1 "$cameras"); do
   id=$(printf "cam%0${width}d" "$i")
   url="rtsp://127.0.0.1:$cam_port/$id"
-  printf '  - id: %s\n    url: %s\n    recording_dir: %s\n' "$id" "$url" "$work/rec/$id" >>"$config"
+  printf '  - id: %s\n    url: %s\n    recording_dir: %s\n' "$id" "$url" "$rec/$id" >>"$config"
   "$work/bin/ffmpeg" -nostdin -rtsp_transport tcp -timeout 5000000 -i "$url" -c copy -f segment \
-    -segment_time 10 -strftime 1 "$work/rec/$id/%Y%m%d-%H%M%S.ts" &
+    -segment_time 10 -strftime 1 "$rec/$id/%Y%m%d-%H%M%S.ts" &
   pids+=($!)
 done
+
+# One real ffmpeg recorder (the source remuxed in real time into segments of
+# its own, not a camera's): on a recording node the recorders map the same
+# libavformat/libavcodec pages as the exporter, so those count as shared
+# there, not as the exporter's private memory.
+ffmpeg -nostdin -loglevel error -re -stream_loop -1 -i "$work/source_1280x720_25fps_4000k_10s.ts" \
+  -c copy -f segment -segment_time 10 -segment_wrap 3 "$work/real/%d.ts" 2>"$run/real_ffmpeg.err" &
+pids+=($!)
 
 p1=$(free_port)
 "$exporter" --web.listen-address=127.0.0.1:"$p1" --config.file="$config" --log.level=warn \
