@@ -72,6 +72,11 @@ std::shared_ptr<const DiskSpaceCollector::Settings> DiskSpaceCollector::settings
   return settings_;
 }
 
+std::vector<std::string> DiskSpaceCollector::last_paths() const {
+  std::lock_guard lock(mu_);
+  return last_paths_;
+}
+
 Result<std::string> DiskSpaceCollector::ReadMountTable() const {
   const std::string self = JoinRoot(procfs_root_, "/self/mountinfo");
   if (rootfs_root_.empty() || rootfs_root_ == "/") return ReadFile(self);
@@ -81,7 +86,12 @@ Result<std::string> DiskSpaceCollector::ReadMountTable() const {
 }
 
 Status DiskSpaceCollector::Collect(const ScrapeContext& ctx, MetricWriter& out) {
+  const auto started = std::chrono::steady_clock::now();
   const auto s = settings();
+  // Each statvfs call is a wake-up of its mount's thread and a wait for it:
+  // start them for the mounts of the last scrape before reading the mount
+  // table, so that they run meanwhile. The answers are still this scrape's.
+  watcher_.Start(last_paths(), s->mount_timeout, started);
   auto text = ReadMountTable();
   if (!text) return text.status();
   auto parsed = ParseMountInfo(*text);
@@ -94,7 +104,11 @@ Status DiskSpaceCollector::Collect(const ScrapeContext& ctx, MetricWriter& out) 
   std::vector<std::string> paths;
   paths.reserve(mounts.size());
   for (const auto& m : mounts) paths.push_back(JoinRoot(rootfs_root_, m.mount_point));
-  const auto answers = watcher_.StatAll(paths, s->mount_timeout, ctx.deadline);
+  const auto answers = watcher_.StatAll(paths, s->mount_timeout, ctx.deadline, started);
+  {
+    std::lock_guard lock(mu_);
+    if (paths != last_paths_) last_paths_ = paths;
+  }
 
   auto total = out.Gauge("disk_space_total_bytes", "Size of the file system in bytes (statvfs).");
   auto free = out.Gauge("disk_space_free_bytes",

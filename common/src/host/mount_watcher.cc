@@ -95,15 +95,18 @@ MountWatcher::~MountWatcher() {
   for (auto& [path, worker] : workers_) worker->Quit();
 }
 
-std::shared_ptr<MountWatcher::Call> MountWatcher::StartOrJoin(const std::string& path,
-                                                              std::chrono::milliseconds timeout,
-                                                              bool& stale) {
+std::shared_ptr<MountWatcher::Call> MountWatcher::StartOrJoin(
+    const std::string& path, std::chrono::milliseconds timeout,
+    std::chrono::steady_clock::time_point since, bool& stale) {
   const auto now = std::chrono::steady_clock::now();
-  if (auto it = calls_.find(path); it != calls_.end() && !it->second->Done()) {
-    // A call younger than the timeout is shared by concurrent scrapes; an
-    // older one is stuck, and starting another would only pile up threads.
-    stale = now - it->second->started >= timeout;
-    return it->second;
+  if (auto it = calls_.find(path); it != calls_.end()) {
+    if (!it->second->Done()) {
+      // A call younger than the timeout is shared by concurrent scrapes; an
+      // older one is stuck, and starting another would only pile up threads.
+      stale = now - it->second->started >= timeout;
+      return it->second;
+    }
+    if (it->second->started >= since) return it->second;  // answered, and recent enough
   }
   auto call = std::make_shared<Call>();
   call->started = now;
@@ -125,16 +128,27 @@ std::shared_ptr<MountWatcher::Call> MountWatcher::StartOrJoin(const std::string&
   return call;
 }
 
+void MountWatcher::Start(const std::vector<std::string>& paths, std::chrono::milliseconds timeout,
+                         std::chrono::steady_clock::time_point since) {
+  std::lock_guard lock(mu_);
+  for (const auto& path : paths) {
+    bool stale = false;
+    StartOrJoin(path, timeout, since, stale);
+  }
+}
+
 std::vector<MountWatcher::Answer> MountWatcher::StatAll(
     const std::vector<std::string>& paths, std::chrono::milliseconds timeout,
-    std::chrono::steady_clock::time_point deadline) {
+    std::chrono::steady_clock::time_point deadline,
+    std::optional<std::chrono::steady_clock::time_point> since) {
+  const auto answered_since = since.value_or(std::chrono::steady_clock::now());
   std::vector<std::shared_ptr<Call>> calls(paths.size());
   std::vector<Answer> answers(paths.size());
   {
     std::lock_guard lock(mu_);
     for (std::size_t i = 0; i < paths.size(); ++i) {
       bool stale = false;
-      calls[i] = StartOrJoin(paths[i], timeout, stale);
+      calls[i] = StartOrJoin(paths[i], timeout, answered_since, stale);
       if (stale) {
         answers[i].state = State::kStale;
         calls[i] = nullptr;

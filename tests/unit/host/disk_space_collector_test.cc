@@ -183,6 +183,35 @@ TEST_F(DiskSpaceCollectorTest, ConfigureChangesExcludes) {
             (std::set<std::string>{"/", "/srv/recordings", "/srv/archive", "/mnt/camera exports"}));
 }
 
+// The calls for the last scrape's mounts start before the mount table is
+// read; each scrape still asks every mount once and reports its own answers.
+TEST_F(DiskSpaceCollectorTest, EveryScrapeAsksEachMountOnceAndReportsItsOwnAnswers) {
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  DiskSpaceCollector c(kProcfs, rootfs_, [calls](const std::string&) -> Result<FsUsage> {
+    const auto n = static_cast<std::uint64_t>(++*calls);
+    return FsUsage{n, 0, 0, 0, 0, false};
+  });
+  const int mounts = static_cast<int>(kKept.size());
+  for (int scrape = 1; scrape <= 3; ++scrape) {
+    const Scrape s = Collect(c);
+    ASSERT_TRUE(s.status.ok()) << s.status.message();
+    EXPECT_EQ(calls->load(), scrape * mounts);
+    ASSERT_EQ(s.Series("disk_space_total_bytes").size(), kKept.size());
+    for (const auto& [labels, call] : s.Series("disk_space_total_bytes")) {
+      EXPECT_GT(call, (scrape - 1) * mounts) << labels.at("mount_point");
+    }
+  }
+  // /tmp excluded now: asked once more (started before the table said so),
+  // not reported, and not asked again.
+  DiskSpaceConfig config;
+  config.mount_points_exclude = "^/(dev|proc|sys|tmp)($|/)";
+  c.Configure(config);
+  EXPECT_FALSE(Collect(c).Mounts("disk_space_total_bytes").contains("/tmp"));
+  EXPECT_EQ(calls->load(), 4 * mounts);
+  EXPECT_FALSE(Collect(c).Mounts("disk_space_total_bytes").contains("/tmp"));
+  EXPECT_EQ(calls->load(), 5 * mounts - 1);
+}
+
 TEST_F(DiskSpaceCollectorTest, EmptyExcludePatternsExcludeNothing) {
   DiskSpaceCollector c(kProcfs, rootfs_);
   DiskSpaceConfig config;

@@ -106,6 +106,39 @@ TEST(MountWatcherTest, ConcurrentScrapesNeverDuplicateACall) {
   EXPECT_EQ(gate->calls.load(), 1);
 }
 
+TEST(MountWatcherTest, CallsStartedEarlyAreUsedOnlyIfRecentEnough) {
+  std::atomic<int> calls{0};
+  MountWatcher w([&calls](const std::string&) -> Result<FsUsage> {
+    return FsUsage{static_cast<std::uint64_t>(++calls), 1, 1, 1, 1, false};
+  });
+  const auto since = std::chrono::steady_clock::now();
+  w.Start({"/a", "/b"}, 5s, since);
+  ASSERT_TRUE(WaitUntilIdle(w));
+  // Answered after `since`: used, not asked again.
+  auto a = w.StatAll({"/a", "/b"}, 5s, Far(), since);
+  EXPECT_EQ(calls.load(), 2);
+  EXPECT_EQ(a[0].state, State::kOk);
+  EXPECT_EQ(a[0].usage.size_bytes + a[1].usage.size_bytes, 3u);
+  // A later scrape does not take them: its answers are its own.
+  a = w.StatAll({"/a", "/b"}, 5s, Far(), std::chrono::steady_clock::now());
+  EXPECT_EQ(calls.load(), 4);
+  EXPECT_EQ(a[0].usage.size_bytes + a[1].usage.size_bytes, 7u);
+  a = w.StatAll({"/a"}, 5s, Far());
+  EXPECT_EQ(calls.load(), 5);
+  EXPECT_EQ(a[0].usage.size_bytes, 5u);
+}
+
+TEST(MountWatcherTest, StartJoinsAStuckCallInsteadOfStartingAnother) {
+  auto gate = std::make_shared<Gate>();
+  MountWatcher w(Gated(gate));
+  EXPECT_EQ(w.StatAll({"/nfs"}, 20ms, Far())[0].state, State::kStale);
+  for (int i = 0; i < 5; ++i) w.Start({"/nfs"}, 20ms, std::chrono::steady_clock::now());
+  EXPECT_EQ(gate->calls.load(), 1);
+  EXPECT_EQ(w.Outstanding(), 1u);
+  gate->Open();
+  EXPECT_TRUE(WaitUntilIdle(w));
+}
+
 TEST(MountWatcherTest, StuckMountsAreWaitedForInParallel) {
   auto gate = std::make_shared<Gate>();
   MountWatcher w(Gated(gate));

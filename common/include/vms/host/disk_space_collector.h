@@ -57,6 +57,7 @@ class DiskSpaceCollector : public Collector {
   };
 
   std::shared_ptr<const Settings> settings() const;
+  std::vector<std::string> last_paths() const;
   Result<std::string> ReadMountTable() const;
   void NoteStates(const std::vector<MountRow>& rows, const std::vector<std::string>& errors);
 
@@ -67,6 +68,7 @@ class DiskSpaceCollector : public Collector {
   std::shared_ptr<const Settings> settings_;   // guarded by mu_
   std::map<std::string, std::string> states_;  // guarded by mu_; mount point → state
   std::vector<MountRow> last_rows_;            // guarded by mu_; for the landing page
+  std::vector<std::string> last_paths_;        // guarded by mu_; statvfs'd by the last scrape
 };
 
 }  // namespace vms

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,12 +51,20 @@ class MountWatcher {
   // not capture anything shorter-lived than itself.
   explicit MountWatcher(StatFn stat = &StatFileSystem);
 
-  // Starts (or joins) a call for every path, then waits for each until
-  // `timeout` after its call started or `deadline`, whichever is first.
-  // Answers are in the order of `paths`. Thread-safe.
-  std::vector<Answer> StatAll(const std::vector<std::string>& paths,
-                              std::chrono::milliseconds timeout,
-                              std::chrono::steady_clock::time_point deadline);
+  // Starts a call for every path, or joins one in flight or (with `since`)
+  // answered by a call started at or after `since`, then waits for each
+  // until `timeout` after its call started or `deadline`, whichever is
+  // first. Answers are in the order of `paths`. Thread-safe.
+  std::vector<Answer> StatAll(
+      const std::vector<std::string>& paths, std::chrono::milliseconds timeout,
+      std::chrono::steady_clock::time_point deadline,
+      std::optional<std::chrono::steady_clock::time_point> since = std::nullopt);
+
+  // Starts the calls StatAll(paths, timeout, ..., since) would start,
+  // without waiting: a caller with other work to do before it needs the
+  // answers lets the calls, and the thread wake-ups they take, run meanwhile.
+  void Start(const std::vector<std::string>& paths, std::chrono::milliseconds timeout,
+             std::chrono::steady_clock::time_point since);
 
   // Calls started and not yet returned: one per stuck mount.
   std::size_t Outstanding() const;
@@ -68,7 +77,7 @@ class MountWatcher {
   struct Call;
   struct Worker;
   std::shared_ptr<Call> StartOrJoin(const std::string& path, std::chrono::milliseconds timeout,
-                                    bool& stale);
+                                    std::chrono::steady_clock::time_point since, bool& stale);
 
   const StatFn stat_;
   mutable std::mutex mu_;
