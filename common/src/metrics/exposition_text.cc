@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstdint>
 #include <ostream>
+#include <string>
 #include <stdexcept>
 #include <streambuf>
 
@@ -38,6 +39,69 @@ void Render(const std::vector<prometheus::MetricFamily>& families, std::string& 
   AppendToString buffer(out);
   std::ostream stream(&buffer);
   prometheus::TextSerializer().Serialize(stream, families);
+}
+
+// Where each family's text lies in one rendering of several.
+struct Cut {
+  std::size_t begin;    // its HELP line, or TYPE line without help
+  std::size_t samples;  // its first sample line
+  std::size_t end;
+};
+
+// Renders `families` in one TextSerializer pass and finds each family's
+// text in it. Each pass costs a locale switch and back, more than a
+// family's few samples, so a family is not rendered on its own. A family's
+// text is a HELP line when it has help, a TYPE line, then its sample lines;
+// no sample line starts with '#' (it starts with the metric name, and label
+// values have their newlines escaped), so the samples end where the next
+// line starting with '#' begins. HELP text is written as is: a family
+// whose help holds a newline is not cut but rendered on its own.
+std::vector<Cut> RenderCut(const std::vector<prometheus::MetricFamily>& families,
+                           std::string& text) {
+  const bool cuttable =
+      std::none_of(families.begin(), families.end(), [](const prometheus::MetricFamily& f) {
+        return f.help.find('\n') != std::string::npos;
+      });
+  std::vector<Cut> cuts;
+  cuts.reserve(families.size());
+  if (!cuttable) {
+    std::vector<prometheus::MetricFamily> one(1);
+    for (const auto& family : families) {
+      const std::size_t begin = text.size();
+      one[0] = {family.name, family.help, family.type, {}};
+      Render(one, text);
+      const std::size_t samples = text.size();
+      text.resize(begin);
+      one[0].metric = family.metric;
+      Render(one, text);
+      cuts.push_back({begin, samples, text.size()});
+    }
+    return cuts;
+  }
+  Render(families, text);
+  std::size_t at = 0;
+  auto next_line = [&text](std::size_t from) {
+    const std::size_t eol = text.find('\n', from);
+    return eol == std::string::npos ? text.size() : eol + 1;
+  };
+  for (const auto& family : families) {
+    Cut cut{at, at, at};
+    for (int header_lines = family.help.empty() ? 1 : 2; header_lines > 0; --header_lines) {
+      if (cut.samples == text.size() || text[cut.samples] != '#') {
+        throw std::logic_error("no HELP or TYPE line where " + family.name + " starts");
+      }
+      cut.samples = next_line(cut.samples);
+    }
+    cut.end = cut.samples;
+    while (cut.end < text.size() && text[cut.end] != '#') cut.end = next_line(cut.end);
+    if (family.metric.empty() != (cut.end == cut.samples)) {
+      throw std::logic_error("samples of " + family.name + " not where they belong");
+    }
+    cuts.push_back(cut);
+    at = cut.end;
+  }
+  if (at != text.size()) throw std::logic_error("text left after the last family");
+  return cuts;
 }
 
 bool Same(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
@@ -81,20 +145,29 @@ bool Same(const prometheus::MetricFamily& a, const prometheus::MetricFamily& b) 
 
 void FamilyTextMemo::Append(std::vector<prometheus::MetricFamily> families, std::string& out) {
   std::lock_guard lock(mu_);
-  std::vector<Entry> next;
-  next.reserve(families.size());
-  std::vector<prometheus::MetricFamily> one(1);
+  std::vector<Entry> next(families.size());
+  std::vector<std::size_t> changed;  // indexes into families, rendered together below
+  std::vector<prometheus::MetricFamily> to_render;
   for (std::size_t i = 0; i < families.size(); ++i) {
     if (i < last_.size() && Same(last_[i].family, families[i])) {
-      next.push_back(std::move(last_[i]));
+      next[i] = std::move(last_[i]);
+    } else if (!families[i].metric.empty()) {
+      changed.push_back(i);
+      to_render.push_back(std::move(families[i]));
     } else {
-      Entry& e = next.emplace_back();
-      one[0] = std::move(families[i]);
-      if (!one[0].metric.empty()) Render(one, e.text);
-      e.family = std::move(one[0]);
+      next[i].family = std::move(families[i]);
     }
-    out += next.back().text;
   }
+  if (!to_render.empty()) {
+    std::string text;
+    const auto cuts = RenderCut(to_render, text);
+    for (std::size_t k = 0; k < changed.size(); ++k) {
+      Entry& e = next[changed[k]];
+      e.text = text.substr(cuts[k].begin, cuts[k].end - cuts[k].begin);
+      e.family = std::move(to_render[k]);
+    }
+  }
+  for (const Entry& e : next) out += e.text;
   last_ = std::move(next);
 }
 
@@ -109,31 +182,13 @@ std::string FamilyHeaderText(const prometheus::MetricFamily& family) {
   return text;
 }
 
-std::vector<std::string> SampleTexts(std::vector<prometheus::MetricFamily>& families) {
-  std::vector<std::string> texts(families.size());
-  std::string scratch;
-  AppendToString buffer(scratch);
-  std::ostream stream(&buffer);
-  const prometheus::TextSerializer serializer;
-  std::vector<prometheus::MetricFamily> one(1);
-  for (std::size_t i = 0; i < families.size(); ++i) {
-    if (families[i].metric.empty()) continue;
-    one[0] = std::move(families[i]);
-    std::vector<prometheus::ClientMetric> metrics = std::move(one[0].metric);
-    one[0].metric.clear();
-    scratch.clear();
-    serializer.Serialize(stream, one);  // the header alone
-    const std::size_t header = scratch.size();
-    one[0].metric = std::move(metrics);
-    serializer.Serialize(stream, one);  // header and samples
-    if (scratch.compare(header, header, scratch, 0, header) != 0) {
-      throw std::logic_error("TextSerializer did not start " + one[0].name +
-                             " with its HELP and TYPE lines");
-    }
-    texts[i] = scratch.substr(2 * header);
-    families[i] = std::move(one[0]);
-  }
-  return texts;
+std::vector<std::string> SampleTexts(const std::vector<prometheus::MetricFamily>& families) {
+  std::string text;
+  const auto cuts = RenderCut(families, text);
+  std::vector<std::string> samples;
+  samples.reserve(cuts.size());
+  for (const Cut& cut : cuts) samples.push_back(text.substr(cut.samples, cut.end - cut.samples));
+  return samples;
 }
 
 }  // namespace vms

@@ -71,6 +71,31 @@ TEST(ExpositionTextTest, HeaderAndPerMetricSamplesAssembleToTheFamilysText) {
   }
 }
 
+// Families are rendered together and cut apart: whatever sits next to
+// whom (families without samples or help, help with a newline, label
+// values that look like HELP lines), each part must be that family's own.
+TEST(ExpositionTextTest, SampleTextsOfFamiliesRenderedTogetherAreEachFamilysOwn) {
+  auto expect_own = [](const Families& families) {
+    const auto samples = SampleTexts(families);
+    ASSERT_EQ(samples.size(), families.size());
+    for (std::size_t i = 0; i < families.size(); ++i) {
+      SCOPED_TRACE(families[i].name);
+      const std::string header =
+          Serialized({{families[i].name, families[i].help, families[i].type, {}}});
+      EXPECT_EQ(header + samples[i], Serialized({families[i]}));
+    }
+  };
+  Families families = Sample(2);
+  MetricWriter out(&families);
+  out.Gauge("f_no_help", "").Add({{"k", "v"}}, 1);
+  out.Gauge("g_empty_no_help", "");
+  out.Counter("h_total", "Counted.").Add({{"v", "x\n# HELP fake\n# TYPE fake gauge\n"}}, 3);
+  out.Gauge("i_last", "Last.").Add({}, 4);
+  expect_own(families);
+  families[4].help = "Help that looks like\n# HELP h_total a second line.";
+  expect_own(families);
+}
+
 TEST(ExpositionTextTest, SampleTextsOfAFamilyWithoutSamplesIsEmpty) {
   Families families = Sample(1);
   const auto samples = SampleTexts(families);
@@ -111,6 +136,11 @@ TEST(ExpositionTextTest, MemoEqualsRenderingAfreshAcrossChanges) {
   Families histogram_moved = Sample(1);
   histogram_moved[3].metric[1].histogram.bucket[0].cumulative_count = 2;
   expect_fresh(histogram_moved);
+  Families odd_help = Sample(1);
+  odd_help[1].help = "Two\nlines.";
+  expect_fresh(odd_help);
+  odd_help[0].metric[0].gauge.value = 7;
+  expect_fresh(odd_help);
   expect_fresh({});
   expect_fresh(Sample(1));
 }

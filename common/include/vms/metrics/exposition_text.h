@@ -45,7 +45,7 @@ class FamilyTextMemo {
 std::string FamilyHeaderText(const prometheus::MetricFamily& family);
 
 // For each family, its sample lines without the HELP and TYPE lines (empty
-// for a family without samples). Families are moved from and restored.
-std::vector<std::string> SampleTexts(std::vector<prometheus::MetricFamily>& families);
+// for a family without samples).
+std::vector<std::string> SampleTexts(const std::vector<prometheus::MetricFamily>& families);
 
 }  // namespace vms
