@@ -6,6 +6,7 @@
 #include "vms/base/text.h"
 #include "vms/host/process_table.h"
 #include "vms/rtsp/rtsp_url.h"
+#include "vms/base/thread_name.h"
 
 namespace vms::recording_node {
 namespace {
@@ -42,6 +43,7 @@ CameraFleet::CameraFleet(boost::asio::io_context& io, std::string procfs_root)
       scanner_([this] { ScanRecorders(); }) {}
 
 void CameraFleet::ScanRecorders() {
+  NameThisThread("vms-recorders");
   std::unique_lock lock(scan_mu_);
   while (!scan_stop_) {
     scan_now_ = false;

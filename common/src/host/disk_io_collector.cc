@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "vms/base/file.h"
+#include "vms/base/thread_name.h"
 
 namespace vms {
 namespace {
@@ -22,7 +23,10 @@ DiskIoCollector::DiskIoCollector(std::string procfs_root, std::chrono::milliseco
     : procfs_root_(std::move(procfs_root)) {
   Configure(DiskIoConfig{});
   if (sample_interval > std::chrono::milliseconds(0)) {
-    sampler_ = std::thread([this, sample_interval] { RunSampler(sample_interval); });
+    sampler_ = std::thread([this, sample_interval] {
+      NameThisThread("vms-disk-io");
+      RunSampler(sample_interval);
+    });
   }
 }
 

@@ -1,4 +1,5 @@
 #include "vms/host/mount_watcher.h"
+#include "vms/base/thread_name.h"
 
 #include <sys/statvfs.h>
 
@@ -114,7 +115,10 @@ std::shared_ptr<MountWatcher::Call> MountWatcher::StartOrJoin(
   if (worker == nullptr) {
     worker = std::make_shared<Worker>();
     try {
-      std::thread([worker, stat = stat_, path] { worker->Run(stat, path); }).detach();
+      std::thread([worker, stat = stat_, path] {
+        NameThisThread("vms-statvfs");
+        worker->Run(stat, path);
+      }).detach();
     } catch (const std::system_error& e) {
       worker = nullptr;
       workers_.erase(path);

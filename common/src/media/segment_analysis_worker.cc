@@ -1,5 +1,7 @@
 #include "vms/media/segment_analysis_worker.h"
 
+#include "vms/base/thread_name.h"
+
 #include <vector>
 
 namespace vms::media {
@@ -37,7 +39,10 @@ void SegmentAnalysisWorker::Start() {
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("vms-segments");
+    Run();
+  });
 }
 
 void SegmentAnalysisWorker::Stop() {
