@@ -47,7 +47,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
   std::uint64_t next_session = 1;
   std::map<std::uint64_t, std::weak_ptr<SessionBase>> sessions;
-  bool shutting_down = false;
+  std::atomic<bool> shutting_down{false};  // read by workers replying
   asio::steady_timer grace_timer;
   std::function<void()> shutdown_done;
 
@@ -95,7 +95,7 @@ class Session : public SessionBase {
       : server_(std::move(server)), id_(id) {}
   ~Session() override {
     // The destructor runs on the loop thread: the last reference is dropped
-    // by a completion handler.
+    // by a completion handler (a worker hands its reference to the write).
     server_->OnSessionClosed(id_);
   }
 
@@ -125,12 +125,16 @@ class Session : public SessionBase {
 
   void OnRead(beast::error_code ec) {
     if (ec == http::error::header_limit) {
-      return Reply(HttpResponse{431, "text/plain; charset=utf-8",
+      busy_ = true;
+      return Reply(derived().shared_from_this(),
+                   HttpResponse{431, "text/plain; charset=utf-8",
                                 "Request Header Fields Too Large\n", false},
                    false, false);
     }
     if (ec == http::error::body_limit) {
-      return Reply(HttpResponse{413, "text/plain; charset=utf-8", "Payload Too Large\n", false},
+      busy_ = true;
+      return Reply(derived().shared_from_this(),
+                   HttpResponse{413, "text/plain; charset=utf-8", "Payload Too Large\n", false},
                    false, false);
     }
     if (ec) return derived().DoClose();
@@ -150,25 +154,29 @@ class Session : public SessionBase {
 
     const auto limit = server_->options.max_requests;
     if (limit != 0 && server_->in_flight.load() >= limit) {
-      return Reply(HttpResponse{503, "text/plain; charset=utf-8",
+      return Reply(derived().shared_from_this(),
+                   HttpResponse{503, "text/plain; charset=utf-8",
                                 "Too many concurrent requests\n", false},
                    keep_alive, false);
     }
     ++server_->in_flight;
+    // The worker also starts the write: the loop thread has nothing pending
+    // on this connection meanwhile (busy_), and handing the response back to
+    // it first would add a thread wake-up to every request's latency. The
+    // write's completion and everything after it run on the loop thread.
     asio::post(server_->workers, [self = derived().shared_from_this(), request = std::move(request),
                                   authorization = std::move(authorization), keep_alive,
                                   accepts_gzip]() mutable {
       HttpResponse response = self->server_->Handle(request, authorization);
       --self->server_->in_flight;
-      asio::post(self->server_->io, [self, response = std::move(response), keep_alive,
-                                     accepts_gzip]() mutable {
-        self->Reply(std::move(response), keep_alive, accepts_gzip);
-      });
+      Reply(std::move(self), std::move(response), keep_alive, accepts_gzip);
     });
   }
 
-  void Reply(HttpResponse r, bool keep_alive, bool accepts_gzip) {
-    busy_ = true;
+  // On the loop thread, or on a worker while the connection is busy_. Takes
+  // a reference to the session and gives it to the write.
+  static void Reply(std::shared_ptr<Derived> self, HttpResponse r, bool keep_alive,
+                    bool accepts_gzip) {
     auto res = std::make_shared<http::response<http::string_body>>();
     res->version(11);
     res->result(static_cast<http::status>(r.status));
@@ -181,13 +189,13 @@ class Session : public SessionBase {
       res->body() = std::move(r.body);
     }
     if (r.compressible) res->set(http::field::vary, "Accept-Encoding");
-    keep_alive = keep_alive && !closing_ && !server_->shutting_down;
+    keep_alive = keep_alive && !self->closing_ && !self->server_->shutting_down;
     res->keep_alive(keep_alive);
     res->prepare_payload();
-    beast::get_lowest_layer(derived().stream()).expires_after(server_->options.request_timeout);
-    http::async_write(derived().stream(), *res,
-                      [self = derived().shared_from_this(), res, keep_alive](beast::error_code ec,
-                                                                            std::size_t) {
+    auto& stream = self->stream();
+    beast::get_lowest_layer(stream).expires_after(self->server_->options.request_timeout);
+    http::async_write(stream, *res,
+                      [self = std::move(self), res, keep_alive](beast::error_code ec, std::size_t) {
                         if (ec || !keep_alive) return self->DoClose();
                         self->DoRead();
                       });
@@ -197,8 +205,8 @@ class Session : public SessionBase {
   std::uint64_t id_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  bool busy_ = false;
-  bool closing_ = false;
+  bool busy_ = false;                 // loop thread only
+  std::atomic<bool> closing_{false};  // read by a worker replying
   bool first_request_ = true;
 };
 

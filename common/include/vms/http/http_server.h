@@ -41,7 +41,9 @@ struct HttpServerOptions {
 
 // HTTP(S) on Boost.Beast. Reading and writing run on the io_context; handlers
 // (scrapes, auth checks) run on a small worker pool so a slow collector or a
-// bcrypt check never stalls other connections.
+// bcrypt check never stalls other connections. The worker that handled a
+// request also compresses its response and starts the write (the first send
+// happens on the worker; the rest and what follows run on the io_context).
 class HttpServer {
  public:
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
