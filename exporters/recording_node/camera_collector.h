@@ -8,6 +8,7 @@
 
 #include "recording_node/camera_fleet.h"
 #include "vms/metrics/collector.h"
+#include "vms/metrics/exposition_text.h"
 
 namespace vms::recording_node {
 
@@ -37,7 +38,7 @@ class CameraCollector : public Collector {
     std::shared_ptr<const Camera> camera;
     std::shared_ptr<const RtspProbeResult> probe;
     std::shared_ptr<const media::SegmentStats> segments;  // as read: null before a pass
-    std::vector<std::string> samples;                     // per family
+    SampleTexts samples;                                  // per family
   };
 
   std::unique_ptr<CameraFleet> fleet_;

@@ -182,13 +182,17 @@ std::string FamilyHeaderText(const prometheus::MetricFamily& family) {
   return text;
 }
 
-std::vector<std::string> SampleTexts(const std::vector<prometheus::MetricFamily>& families) {
+SampleTexts::SampleTexts(const std::vector<prometheus::MetricFamily>& families) {
   std::string text;
   const auto cuts = RenderCut(families, text);
-  std::vector<std::string> samples;
-  samples.reserve(cuts.size());
-  for (const Cut& cut : cuts) samples.push_back(text.substr(cut.samples, cut.end - cut.samples));
-  return samples;
+  std::size_t size = 0;
+  for (const Cut& cut : cuts) size += cut.end - cut.samples;
+  text_.reserve(size);
+  ends_.reserve(cuts.size());
+  for (const Cut& cut : cuts) {
+    text_.append(text, cut.samples, cut.end - cut.samples);
+    ends_.push_back(text_.size());
+  }
 }
 
 }  // namespace vms

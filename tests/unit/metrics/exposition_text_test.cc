@@ -61,7 +61,7 @@ TEST(ExpositionTextTest, HeaderAndPerMetricSamplesAssembleToTheFamilysText) {
     std::string assembled = FamilyHeaderText(family);
     for (const auto& metric : family.metric) {
       Families one = {{family.name, family.help, family.type, {metric}}};
-      const auto samples = SampleTexts(one);
+      const SampleTexts samples(one);
       ASSERT_EQ(samples.size(), 1u);
       EXPECT_FALSE(samples[0].empty());
       assembled += samples[0];
@@ -76,13 +76,13 @@ TEST(ExpositionTextTest, HeaderAndPerMetricSamplesAssembleToTheFamilysText) {
 // values that look like HELP lines), each part must be that family's own.
 TEST(ExpositionTextTest, SampleTextsOfFamiliesRenderedTogetherAreEachFamilysOwn) {
   auto expect_own = [](const Families& families) {
-    const auto samples = SampleTexts(families);
+    const SampleTexts samples(families);
     ASSERT_EQ(samples.size(), families.size());
     for (std::size_t i = 0; i < families.size(); ++i) {
       SCOPED_TRACE(families[i].name);
       const std::string header =
           Serialized({{families[i].name, families[i].help, families[i].type, {}}});
-      EXPECT_EQ(header + samples[i], Serialized({families[i]}));
+      EXPECT_EQ(header + std::string(samples[i]), Serialized({families[i]}));
     }
   };
   Families families = Sample(2);
@@ -98,7 +98,7 @@ TEST(ExpositionTextTest, SampleTextsOfFamiliesRenderedTogetherAreEachFamilysOwn)
 
 TEST(ExpositionTextTest, SampleTextsOfAFamilyWithoutSamplesIsEmpty) {
   Families families = Sample(1);
-  const auto samples = SampleTexts(families);
+  const SampleTexts samples(families);
   ASSERT_EQ(samples.size(), families.size());
   EXPECT_EQ(samples[2], "");  // c_empty
   EXPECT_EQ(FamilyHeaderText(families[2]), Serialized({families[2]}));

@@ -2,6 +2,7 @@
 
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <prometheus/metric_family.h>
@@ -44,8 +45,24 @@ class FamilyTextMemo {
 // The HELP and TYPE lines that start `family`'s text.
 std::string FamilyHeaderText(const prometheus::MetricFamily& family);
 
-// For each family, its sample lines without the HELP and TYPE lines (empty
-// for a family without samples).
-std::vector<std::string> SampleTexts(const std::vector<prometheus::MetricFamily>& families);
+// Each family's sample lines without its HELP and TYPE lines (empty for a
+// family without samples), kept in one buffer: a collector that keeps these
+// for many objects (a camera each) then holds one allocation per object, not
+// one per family, and reads them back from one place.
+class SampleTexts {
+ public:
+  SampleTexts() = default;
+  explicit SampleTexts(const std::vector<prometheus::MetricFamily>& families);
+
+  std::size_t size() const { return ends_.size(); }
+  std::string_view operator[](std::size_t family) const {
+    const std::size_t begin = family == 0 ? 0 : ends_[family - 1];
+    return std::string_view(text_).substr(begin, ends_[family] - begin);
+  }
+
+ private:
+  std::string text_;               // every family's samples, in order
+  std::vector<std::size_t> ends_;  // per family, where its samples end in text_
+};
 
 }  // namespace vms
