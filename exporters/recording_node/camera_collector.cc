@@ -1,12 +1,12 @@
 #include "recording_node/camera_collector.h"
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <span>
 #include <stdexcept>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "vms/metrics/exposition_text.h"
 #include "vms/rtsp/rtsp_url.h"
@@ -196,44 +196,67 @@ CameraCollector::CameraCollector(std::unique_ptr<CameraFleet> fleet) : fleet_(st
   for (const auto& family : families) headers_.push_back(FamilyHeaderText(family));
 }
 
+std::string_view CameraCollector::Text::Lines(std::size_t family, std::size_t first,
+                                              std::size_t count) const {
+  const std::size_t i = family * inputs.size() + first;
+  const std::size_t begin = i == 0 ? 0 : ends[i - 1];
+  return std::string_view(lines).substr(begin, ends[i + count - 1] - begin);
+}
+
+// Renders the lines of cameras whose inputs changed and copies the others'
+// from the old text.
+CameraCollector::Text CameraCollector::Rebuild(const Text& old, std::vector<Inputs> inputs) const {
+  const std::size_t cameras = inputs.size();
+  std::unordered_map<const Camera*, std::size_t> was;  // index in the old text
+  for (std::size_t c = 0; c < old.inputs.size(); ++c) was.emplace(old.inputs[c].camera.get(), c);
+  std::vector<std::optional<std::size_t>> kept(cameras);
+  std::vector<SampleTexts> fresh(cameras);
+  for (std::size_t c = 0; c < cameras; ++c) {
+    const auto it = was.find(inputs[c].camera.get());
+    if (it != was.end() && old.inputs[it->second] == inputs[c]) {
+      kept[c] = it->second;
+      continue;
+    }
+    const View view[] = {MakeView(*inputs[c].camera, inputs[c].probe, inputs[c].segments)};
+    std::vector<prometheus::MetricFamily> families;
+    MetricWriter writer(&families);
+    WriteCameraFamilies(view, writer);
+    fresh[c] = SampleTexts(families);
+    if (fresh[c].size() != headers_.size()) {
+      throw std::logic_error("camera families changed in number");
+    }
+  }
+  Text text;
+  text.lines.reserve(old.lines.size() + old.lines.size() / 16);
+  text.ends.reserve(headers_.size() * cameras);
+  for (std::size_t f = 0; f < headers_.size(); ++f) {
+    for (std::size_t c = 0; c < cameras; ++c) {
+      text.lines += kept[c] ? old.Lines(f, *kept[c], 1) : fresh[c][f];
+      text.ends.push_back(text.lines.size());
+    }
+  }
+  text.inputs = std::move(inputs);
+  return text;
+}
+
 Status CameraCollector::CollectText(const ScrapeContext& ctx, std::string& out) {
   const auto cameras = fleet_->Cameras();
+  std::vector<Inputs> inputs;
+  inputs.reserve(cameras->size());
+  for (const auto& c : *cameras) {
+    inputs.push_back({c, c->probe->Latest(), c->segments ? c->segments->Read() : nullptr});
+  }
   {
     std::lock_guard lock(text_mu_);
-    std::vector<const CameraText*> rows;
-    rows.reserve(cameras->size());
-    for (const auto& c : *cameras) {
-      auto probe = c->probe->Latest();
-      auto segments = c->segments ? c->segments->Read() : nullptr;
-      CameraText& text = texts_[c.get()];
-      // Cameras and snapshots are immutable and replaced whole: the same
-      // objects mean the same series.
-      if (text.camera != c || text.probe != probe || text.segments != segments) {
-        const View view[] = {MakeView(*c, probe, segments)};
-        std::vector<prometheus::MetricFamily> families;
-        MetricWriter writer(&families);
-        WriteCameraFamilies(view, writer);
-        text = {c, std::move(probe), std::move(segments), SampleTexts(families)};
-        if (text.samples.size() != headers_.size()) {
-          throw std::logic_error("camera families changed in number");
-        }
+    if (inputs != text_.inputs) text_ = Rebuild(text_, std::move(inputs));
+    if (!text_.inputs.empty()) {
+      for (std::size_t f = 0; f < headers_.size(); ++f) {
+        const std::string_view lines = text_.Lines(f, 0, text_.inputs.size());
+        // A family without samples is left out, as CollectorSet leaves it out.
+        if (lines.empty()) continue;
+        out += headers_[f];
+        out += lines;
       }
-      rows.push_back(&text);
-    }
-    for (std::size_t f = 0; f < headers_.size(); ++f) {
-      // A family without samples is left out, as CollectorSet leaves it out.
-      if (std::none_of(rows.begin(), rows.end(),
-                       [f](const CameraText* r) { return !r->samples[f].empty(); })) {
-        continue;
-      }
-      out += headers_[f];
-      for (const CameraText* r : rows) out += r->samples[f];
-    }
-    if (cameras != texts_for_) {  // the fleet changed: forget cameras that are gone
-      std::unordered_set<const Camera*> current;
-      for (const auto& c : *cameras) current.insert(c.get());
-      std::erase_if(texts_, [&](const auto& entry) { return !current.contains(entry.first); });
-      texts_for_ = cameras;
     }
   }
   return fleet_->recorders().CollectText(ctx, out);

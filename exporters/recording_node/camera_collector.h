@@ -3,12 +3,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "recording_node/camera_fleet.h"
 #include "vms/metrics/collector.h"
-#include "vms/metrics/exposition_text.h"
 
 namespace vms::recording_node {
 
@@ -18,10 +17,10 @@ namespace vms::recording_node {
 // result yet (the first second after start) has no status series: unknown
 // is not offline.
 //
-// A scrape's text is assembled from each camera's sample lines, kept from
-// one scrape to the next until that camera's config, probe result or
-// segment snapshot is replaced, and the recorders' text, kept until their
-// next refresh: between those, nothing is rendered again.
+// A scrape's text is kept from one scrape to the next: each camera's sample
+// lines until that camera's config, probe result or segment snapshot is
+// replaced (only its lines are rendered again then), and the recorders' text
+// until their next refresh.
 class CameraCollector : public Collector {
  public:
   explicit CameraCollector(std::unique_ptr<CameraFleet> fleet);
@@ -33,20 +32,29 @@ class CameraCollector : public Collector {
   CameraFleet& fleet() { return *fleet_; }
 
  private:
-  // One camera's sample lines and what they were rendered from.
-  struct CameraText {
+  // What a camera's lines are rendered from. Cameras and snapshots are
+  // immutable and replaced whole, so the same objects mean the same lines.
+  struct Inputs {
     std::shared_ptr<const Camera> camera;
     std::shared_ptr<const RtspProbeResult> probe;
     std::shared_ptr<const media::SegmentStats> segments;  // as read: null before a pass
-    SampleTexts samples;                                  // per family
+    bool operator==(const Inputs&) const = default;
   };
+  // Every camera's sample lines, family by family (family f's lines are one
+  // stretch, camera after camera), in one buffer: a scrape appends a stretch
+  // per family, and the heap holds one block rather than one per camera.
+  struct Text {
+    std::vector<Inputs> inputs;     // per camera, in the fleet's order
+    std::string lines;
+    std::vector<std::size_t> ends;  // where (family f, camera c) ends: ends[f * cameras + c]
+    std::string_view Lines(std::size_t family, std::size_t first, std::size_t count) const;
+  };
+  Text Rebuild(const Text& old, std::vector<Inputs> inputs) const;
 
   std::unique_ptr<CameraFleet> fleet_;
   std::vector<std::string> headers_;  // HELP and TYPE lines, per family
   std::mutex text_mu_;
-  // Keyed by the Camera its entry holds, so the key outlives no camera.
-  std::unordered_map<const Camera*, CameraText> texts_;  // guarded by text_mu_
-  std::shared_ptr<const CameraList> texts_for_;          // guarded by text_mu_
+  Text text_;  // guarded by text_mu_
 };
 
 }  // namespace vms::recording_node
