@@ -72,9 +72,33 @@ std::shared_ptr<const DiskSpaceCollector::Settings> DiskSpaceCollector::settings
   return settings_;
 }
 
-std::vector<std::string> DiskSpaceCollector::last_paths() const {
+std::shared_ptr<const DiskSpaceCollector::MountTable> DiskSpaceCollector::mount_table() const {
   std::lock_guard lock(mu_);
-  return last_paths_;
+  return mount_table_;
+}
+
+Result<std::shared_ptr<const DiskSpaceCollector::MountTable>> DiskSpaceCollector::ReadMounts(
+    const std::shared_ptr<const Settings>& s) {
+  auto text = ReadMountTable();
+  if (!text) return text.status();
+  // The table is read on every scrape (a file system remounted read-only
+  // after errors shows only there), but it rarely changes: the same text
+  // under the same settings selects the same mounts.
+  if (auto last = mount_table(); last && last->settings == s && last->text == *text) return last;
+  auto parsed = ParseMountInfo(*text);
+  if (!parsed) return parsed.status();
+  auto table = std::make_shared<MountTable>();
+  table->text = std::move(*text);
+  table->settings = s;
+  table->mounts = SelectMounts(
+      std::move(*parsed),
+      [&s](const std::string& fstype, const std::string& mp) { return s->Excluded(fstype, mp); });
+  table->paths.reserve(table->mounts.size());
+  for (const auto& m : table->mounts) table->paths.push_back(JoinRoot(rootfs_root_, m.mount_point));
+  std::shared_ptr<const MountTable> result = std::move(table);
+  std::lock_guard lock(mu_);
+  mount_table_ = result;
+  return result;
 }
 
 Result<std::string> DiskSpaceCollector::ReadMountTable() const {
@@ -91,24 +115,11 @@ Status DiskSpaceCollector::Collect(const ScrapeContext& ctx, MetricWriter& out) 
   // Each statvfs call is a wake-up of its mount's thread and a wait for it:
   // start them for the mounts of the last scrape before reading the mount
   // table, so that they run meanwhile. The answers are still this scrape's.
-  watcher_.Start(last_paths(), s->mount_timeout, started);
-  auto text = ReadMountTable();
-  if (!text) return text.status();
-  auto parsed = ParseMountInfo(*text);
-  if (!parsed) return parsed.status();
-  const std::vector<MountInfo> mounts =
-      SelectMounts(std::move(*parsed), [&s](const std::string& fstype, const std::string& mp) {
-        return s->Excluded(fstype, mp);
-      });
-
-  std::vector<std::string> paths;
-  paths.reserve(mounts.size());
-  for (const auto& m : mounts) paths.push_back(JoinRoot(rootfs_root_, m.mount_point));
-  const auto answers = watcher_.StatAll(paths, s->mount_timeout, ctx.deadline, started);
-  {
-    std::lock_guard lock(mu_);
-    if (paths != last_paths_) last_paths_ = paths;
-  }
+  if (auto last = mount_table()) watcher_.Start(last->paths, s->mount_timeout, started);
+  auto table = ReadMounts(s);
+  if (!table) return table.status();
+  const std::vector<MountInfo>& mounts = (*table)->mounts;
+  const auto answers = watcher_.StatAll((*table)->paths, s->mount_timeout, ctx.deadline, started);
 
   auto total = out.Gauge("disk_space_total_bytes", "Size of the file system in bytes (statvfs).");
   auto free = out.Gauge("disk_space_free_bytes",

@@ -162,6 +162,34 @@ TEST_F(DiskSpaceCollectorTest, ReadOnlyFromSuperblockOptions) {
   EXPECT_EQ(s.ByMount("disk_mount_readonly", "/srv/recordings"), 0);
 }
 
+// The parsed table is reused while the mountinfo text stays the same; a
+// file system remounted read-only after errors changes only that text.
+TEST_F(DiskSpaceCollectorTest, MountTableChangesAreSeenOnTheNextScrape) {
+  const std::string procfs = test::MakeTempDir();
+  std::filesystem::create_directories(procfs + "/self");
+  const std::string mountinfo = procfs + "/self/mountinfo";
+  std::filesystem::copy_file(kProcfs + "/self/mountinfo", mountinfo);
+  auto replace_all = [&mountinfo](const std::string& from, const std::string& to) {
+    std::ifstream in(mountinfo);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_NE(text.find(from), std::string::npos) << from;
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+      text.replace(at, from.size(), to);
+    }
+    std::ofstream(mountinfo, std::ios::trunc) << text;
+  };
+  DiskSpaceCollector c(procfs, rootfs_);
+  EXPECT_EQ(Collect(c).ByMount("disk_mount_readonly", "/srv/recordings"), 0);
+  EXPECT_EQ(Collect(c).ByMount("disk_mount_readonly", "/srv/recordings"), 0);
+  replace_all("vg0-recordings rw,attr2", "vg0-recordings ro,attr2");
+  EXPECT_EQ(Collect(c).ByMount("disk_mount_readonly", "/srv/recordings"), 1);
+  replace_all(" /srv/archive ", " /srv/archive2 ");
+  const Scrape s = Collect(c);
+  EXPECT_FALSE(s.Mounts("disk_mount_readonly").contains("/srv/archive"));
+  EXPECT_TRUE(s.Mounts("disk_mount_readonly").contains("/srv/archive2"));
+  std::filesystem::remove_all(procfs);
+}
+
 TEST_F(DiskSpaceCollectorTest, StatvfsReadOnlyFlagOfOurNamespaceIsIgnored) {
   DiskSpaceCollector c(kProcfs, rootfs_, [](const std::string&) -> Result<FsUsage> {
     return FsUsage{1000, 400, 500, 100, 60, true};

@@ -13,6 +13,7 @@
 
 #include "vms/host/host_config.h"
 #include "vms/host/mount_watcher.h"
+#include "vms/host/mountinfo.h"
 #include "vms/metrics/collector.h"
 
 namespace vms {
@@ -55,20 +56,28 @@ class DiskSpaceCollector : public Collector {
   struct MountRow {
     std::string mount_point, device, fstype, state;
   };
+  // The mounts a mountinfo text selects under some settings.
+  struct MountTable {
+    std::string text;
+    std::shared_ptr<const Settings> settings;
+    std::vector<MountInfo> mounts;
+    std::vector<std::string> paths;  // statvfs'd: mount points under the rootfs
+  };
 
   std::shared_ptr<const Settings> settings() const;
-  std::vector<std::string> last_paths() const;
+  std::shared_ptr<const MountTable> mount_table() const;
   Result<std::string> ReadMountTable() const;
+  Result<std::shared_ptr<const MountTable>> ReadMounts(const std::shared_ptr<const Settings>& s);
   void NoteStates(const std::vector<MountRow>& rows, const std::vector<std::string>& errors);
 
   const std::string procfs_root_;
   const std::string rootfs_root_;
   MountWatcher watcher_;
   mutable std::mutex mu_;
-  std::shared_ptr<const Settings> settings_;   // guarded by mu_
-  std::map<std::string, std::string> states_;  // guarded by mu_; mount point → state
-  std::vector<MountRow> last_rows_;            // guarded by mu_; for the landing page
-  std::vector<std::string> last_paths_;        // guarded by mu_; statvfs'd by the last scrape
+  std::shared_ptr<const Settings> settings_;       // guarded by mu_
+  std::map<std::string, std::string> states_;      // guarded by mu_; mount point → state
+  std::vector<MountRow> last_rows_;                // guarded by mu_; for the landing page
+  std::shared_ptr<const MountTable> mount_table_;  // guarded by mu_; the last scrape's
 };
 
 }  // namespace vms
