@@ -5,6 +5,7 @@
 #include <set>
 
 #include "vms/base/file.h"
+#include "vms/base/url_credentials.h"
 
 namespace vms::recording_node {
 namespace {
@@ -20,23 +21,6 @@ std::string HostAndPath(const std::string& url) {
 }
 
 }  // namespace
-
-UrlCredentials SplitCredentials(const std::string& url) {
-  UrlCredentials out{url, "", ""};
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) return out;
-  const auto authority_start = scheme + 3;
-  const auto path_start = url.find('/', authority_start);
-  const auto authority_end = path_start == std::string::npos ? url.size() : path_start;
-  const auto at = url.rfind('@', authority_end);
-  if (at == std::string::npos || at < authority_start) return out;
-  const std::string userinfo = url.substr(authority_start, at - authority_start);
-  const auto colon = userinfo.find(':');
-  out.username = userinfo.substr(0, colon);
-  if (colon != std::string::npos) out.password = userinfo.substr(colon + 1);
-  out.url = url.substr(0, authority_start) + url.substr(at + 1);
-  return out;
-}
 
 std::vector<CameraConfig> ParseCameras(MapReader& root, const std::string& file,
                                        const ProbeDefaults& defaults) {
@@ -56,12 +40,12 @@ std::vector<CameraConfig> ParseCameras(MapReader& root, const std::string& file,
       m.Fail("url", "must start with rtsp://");
     }
     // The URL is never echoed in an error: it may hold a password.
-    const UrlCredentials split = SplitCredentials(c.url);
+    const UrlCredentials split = SplitUrlCredentials(c.url);
     if (!split.password.empty()) {
       m.Fail("url", "holds a password; give username and password_file instead");
     }
     c.url = split.url;
-    c.username = m.String("username", split.username);
+    c.username = m.String("username", split.user);
     if (m.Has("password")) m.Fail("password", "inline passwords are not accepted; use password_file");
     const std::string password_file = m.String("password_file", "");
     if (!password_file.empty()) {
@@ -76,13 +60,12 @@ std::vector<CameraConfig> ParseCameras(MapReader& root, const std::string& file,
     }
     c.recording_dir = m.String("recording_dir", "");
     c.recorder_match = m.Regex("recorder_match", "");
-    c.probe_interval = m.Duration("probe_interval", defaults.interval);
-    c.probe_timeout = m.Duration("probe_timeout", defaults.timeout);
-    if (c.probe_interval < std::chrono::milliseconds(100)) {
-      m.Fail("probe_interval", "must be at least 100ms");
-    }
-    if (c.probe_timeout <= std::chrono::milliseconds(0) || c.probe_timeout > c.probe_interval) {
-      m.Fail("probe_timeout", "must be positive and not exceed probe_interval");
+    c.probe_interval =
+        m.Duration("probe_interval", defaults.interval, kMinProbeInterval, kMaxProbeInterval);
+    c.probe_timeout =
+        m.Duration("probe_timeout", defaults.timeout, kMinProbeTimeout, kMaxProbeInterval);
+    if (c.probe_timeout > c.probe_interval) {
+      m.Fail("probe_timeout", "must not exceed probe_interval");
     }
     cameras.push_back(std::move(c));
   });
@@ -91,10 +74,8 @@ std::vector<CameraConfig> ParseCameras(MapReader& root, const std::string& file,
 
 RecordingsConfig ParseRecordings(MapReader map) {
   RecordingsConfig r;
-  r.scan_interval = map.Duration("scan_interval", r.scan_interval);
-  if (r.scan_interval < std::chrono::milliseconds(500)) {
-    map.Fail("scan_interval", "must be at least 500ms");
-  }
+  r.scan_interval = map.Duration("scan_interval", r.scan_interval, std::chrono::milliseconds(500),
+                                 std::chrono::hours(1));
   map.Finish();
   return r;
 }
@@ -138,7 +119,7 @@ std::optional<DiscoveredCamera> DiscoverFromCommandLine(const std::vector<std::s
     cam.id = out_path.parent_path().filename().string();
   }
   if (cam.id.empty() || !std::regex_match(cam.id, kCameraId)) {
-    std::string host_path = HostAndPath(SplitCredentials(cam.url).url);
+    std::string host_path = HostAndPath(SplitUrlCredentials(cam.url).url);
     for (char& c : host_path) {
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') c = '_';
     }

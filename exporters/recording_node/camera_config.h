@@ -58,12 +58,4 @@ struct DiscoveredCamera {
 // ("rtsp://10.0.0.5/Streaming/101" → "10_0_0_5_Streaming_101").
 std::optional<DiscoveredCamera> DiscoverFromCommandLine(const std::vector<std::string>& argv);
 
-// Splits user:password@ off an RTSP URL. Returns the URL without them.
-struct UrlCredentials {
-  std::string url;
-  std::string username;
-  std::string password;
-};
-UrlCredentials SplitCredentials(const std::string& url);
-
 }  // namespace vms::recording_node

@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "vms/base/text.h"
-#include "vms/host/process_table.h"
+#include "vms/procfs/process_table.h"
 #include "vms/rtsp/rtsp_url.h"
 #include "vms/base/thread_name.h"
 
@@ -19,11 +19,11 @@ std::vector<CameraConfig> FindRecorderCameras(const ProcessTable& table) {
     const auto words = SplitWhitespace(p.cmdline);
     auto cam = DiscoverFromCommandLine(std::vector<std::string>(words.begin(), words.end()));
     if (!cam) continue;
-    const UrlCredentials split = SplitCredentials(cam->url);
+    const UrlCredentials split = SplitUrlCredentials(cam->url);
     CameraConfig c;
     c.id = cam->id;
     c.url = split.url;
-    c.username = split.username;
+    c.username = split.user;
     c.password = split.password;
     c.recording_dir = cam->recording_dir;
     c.discovered = true;

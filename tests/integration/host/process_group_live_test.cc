@@ -14,7 +14,7 @@
 #include "vms/base/file.h"
 #include "vms/host/process_group_tracker.h"
 #include "vms/host/process_matcher.h"
-#include "vms/host/process_table.h"
+#include "vms/procfs/process_table.h"
 #include "vms/procfs/pid_stat.h"
 
 namespace vms {

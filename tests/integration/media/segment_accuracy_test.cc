@@ -69,7 +69,7 @@ TEST_P(SegmentAccuracyTest, FramesFpsAndBytesMatchGroundTruth) {
   EXPECT_NEAR(*stats.fps, fps, fps * kFpsTolerance);
   const double interval = 1.0 / fps;
   EXPECT_NEAR(stats.duration_sum, kSeconds, interval);
-  EXPECT_EQ(stats.duration_count, 1u);
+  EXPECT_EQ(stats.DurationHistogram().count, 1u);
   EXPECT_EQ(stats.duration_bucket_counts[2], 1u);  // le="5"
   EXPECT_EQ(stats.oldest_segment_timestamp_seconds, kNameEpoch);
   ASSERT_TRUE(stats.last_frame_timestamp_seconds);

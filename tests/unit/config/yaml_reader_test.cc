@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "recording_node/role.h"
+#include "vms/config/probe_defaults.h"
 
 namespace vms {
 namespace {
@@ -19,70 +19,107 @@ std::string ErrorOf(const std::function<void()>& fn) {
   return "";
 }
 
+// A document with a `probes:` section and a list of named items, read the
+// way a role reads its config.
+struct Doc {
+  ProbeDefaults probes;
+  std::vector<std::string> names;
+};
+
+Doc ParseDoc(const std::string& text, const std::string& file) {
+  MapReader root(ParseYaml(text, file), file, "");
+  Doc doc;
+  doc.probes = ParseProbeDefaults(root.Map("probes"));
+  root.Each("items", [&](MapReader& m) {
+    doc.names.push_back(m.String("name"));
+    m.Regex("match", "");
+  });
+  root.Finish();
+  return doc;
+}
+
 TEST(YamlReaderTest, UnknownKeyNamesFileLineColumnAndPath) {
   const std::string text = "probes:\n  interval: 10s\n  intervall: 5s\n";
-  const auto err = ErrorOf([&] { recording_node::Role::Parse(text, "rec.yml"); });
-  EXPECT_EQ(err, "rec.yml:3:3: probes.intervall: unknown key");
+  EXPECT_EQ(ErrorOf([&] { ParseDoc(text, "rec.yml"); }), "rec.yml:3:3: probes.intervall: unknown key");
 }
 
 TEST(YamlReaderTest, UnknownTopLevelKey) {
-  const auto err = ErrorOf([] { recording_node::Role::Parse("bogus: 1\n", "a.yml"); });
-  EXPECT_EQ(err, "a.yml:1:1: bogus: unknown key");
+  EXPECT_EQ(ErrorOf([] { ParseDoc("bogus: 1\n", "a.yml"); }), "a.yml:1:1: bogus: unknown key");
 }
 
 TEST(YamlReaderTest, BadValuesNameTheKeyAndPosition) {
-  EXPECT_THAT(ErrorOf([] { recording_node::Role::Parse("probes:\n  timeout: soon\n", "b.yml"); }),
+  EXPECT_THAT(ErrorOf([] { ParseDoc("probes:\n  timeout: soon\n", "b.yml"); }),
               HasSubstr("b.yml:2:12: probes.timeout: invalid duration \"soon\""));
-  EXPECT_THAT(
-      ErrorOf([] { recording_node::Role::Parse("probes:\n  concurrency: 0\n", "b.yml"); }),
-      HasSubstr("b.yml:2:16: probes.concurrency: must be between 1 and 1024"));
-  EXPECT_THAT(
-      ErrorOf([] { recording_node::Role::Parse("probes:\n  concurrency: many\n", "b.yml"); }),
-      HasSubstr("probes.concurrency: expected an integer"));
-  EXPECT_THAT(ErrorOf([] { recording_node::Role::Parse("probes: [1, 2]\n", "b.yml"); }),
+  EXPECT_THAT(ErrorOf([] { ParseDoc("probes:\n  concurrency: 0\n", "b.yml"); }),
+              HasSubstr("b.yml:2:16: probes.concurrency: must be between 1 and 1024"));
+  EXPECT_THAT(ErrorOf([] { ParseDoc("probes:\n  concurrency: many\n", "b.yml"); }),
+              HasSubstr("probes.concurrency: expected an integer"));
+  EXPECT_THAT(ErrorOf([] { ParseDoc("probes: [1, 2]\n", "b.yml"); }),
               HasSubstr("b.yml:1:9: probes: expected a mapping"));
-  EXPECT_THAT(ErrorOf([] {
-                recording_node::Role::Parse("probes:\n  interval: 1s\n  timeout: 2s\n", "c.yml");
-              }),
+  EXPECT_THAT(ErrorOf([] { ParseDoc("probes:\n  interval: 1s\n  timeout: 2s\n", "c.yml"); }),
               HasSubstr("c.yml:3:12: probes.timeout: must not exceed interval"));
 }
 
+// A duration that does not fit used to escape std::stod as std::out_of_range
+// and end the exporter on SIGHUP; it is an error naming the key like any other.
+TEST(YamlReaderTest, DurationsAreRangeChecked) {
+  EXPECT_THAT(ErrorOf([] { ParseDoc("probes:\n  interval: 99999999999999999999999s\n", "d.yml"); }),
+              HasSubstr("d.yml:2:13: probes.interval: invalid duration"));
+  EXPECT_THAT(ErrorOf([] { ParseDoc("probes:\n  interval: 200000000000000h\n", "d.yml"); }),
+              HasSubstr("probes.interval: invalid duration"));
+  EXPECT_THAT(ErrorOf([] { ParseDoc("probes:\n  interval: 50ms\n", "d.yml"); }),
+              HasSubstr("d.yml:2:13: probes.interval: must be between 100ms and 1d"));
+  EXPECT_THAT(ErrorOf([] { ParseDoc("probes:\n  interval: 400d\n", "d.yml"); }),
+              HasSubstr("probes.interval: must be between 100ms and 1d"));
+  EXPECT_THAT(ErrorOf([] { ParseDoc("probes:\n  timeout: 0\n", "d.yml"); }),
+              HasSubstr("probes.timeout: must be between 1ms and 1d"));
+}
+
 TEST(YamlReaderTest, SyntaxErrorHasPosition) {
-  const auto err = ErrorOf([] { recording_node::Role::Parse("probes:\n  interval: [10s\n", "d.yml"); });
-  EXPECT_THAT(err, HasSubstr("d.yml:"));
+  const auto err = ErrorOf([] { ParseDoc("probes:\n  interval: [10s\n", "d.yml"); });
   EXPECT_THAT(err, ::testing::MatchesRegex("d\\.yml:[0-9]+:[0-9]+: .*"));
 }
 
 TEST(YamlReaderTest, ListItemsAreAddressedByIndex) {
-  const std::string text =
-      "host:\n  services:\n    - name: nginx\n      comm: ^nginx$\n    - name: api\n      "
-      "cmd: x\n";
-  EXPECT_EQ(ErrorOf([&] { recording_node::Role::Parse(text, "e.yml"); }),
-            "e.yml:6:7: host.services[1].cmd: unknown key");
-  EXPECT_THAT(ErrorOf([] {
-                recording_node::Role::Parse("host:\n  network:\n    interfaces_exclude: '(['\n",
-                                            "f.yml");
-              }),
-              HasSubstr("f.yml:3:25: host.network.interfaces_exclude: invalid regular expression"));
+  const std::string text = "items:\n  - name: nginx\n  - name: api\n    cmd: x\n";
+  EXPECT_EQ(ErrorOf([&] { ParseDoc(text, "e.yml"); }), "e.yml:4:5: items[1].cmd: unknown key");
+  EXPECT_THAT(ErrorOf([] { ParseDoc("items:\n  - name: a\n    match: '(['\n", "f.yml"); }),
+              HasSubstr("f.yml:3:12: items[0].match: invalid regular expression"));
+  EXPECT_EQ(ErrorOf([] { ParseDoc("items:\n  - {}\n", "g.yml"); }), "g.yml:2:5: items[0].name: is required");
 }
 
-TEST(YamlReaderTest, DefaultsAndEmbeddedConfigParse) {
-  auto config = recording_node::Role::Parse(recording_node::Role::kDefaultConfig, "<embedded>");
-  EXPECT_EQ(config.probes.interval, std::chrono::seconds(10));
-  EXPECT_EQ(config.probes.timeout, std::chrono::seconds(5));
-  auto empty = recording_node::Role::Parse("", "empty.yml");
-  EXPECT_EQ(empty.probes.concurrency, 8);
+TEST(YamlReaderTest, EmptyDocumentTakesDefaults) {
+  const Doc doc = ParseDoc("", "empty.yml");
+  EXPECT_EQ(doc.probes.interval, std::chrono::seconds(10));
+  EXPECT_EQ(doc.probes.timeout, std::chrono::seconds(5));
+  EXPECT_EQ(doc.probes.concurrency, 8);
+  EXPECT_THAT(ErrorOf([] { ParseDoc("- a\n", "list.yml"); }),
+              HasSubstr("list.yml:1:1: the document must be a mapping"));
 }
 
 TEST(YamlReaderTest, Durations) {
   EXPECT_EQ(ParseDuration("500ms"), std::chrono::milliseconds(500));
   EXPECT_EQ(ParseDuration("1m30s"), std::chrono::milliseconds(90'000));
   EXPECT_EQ(ParseDuration("2h"), std::chrono::milliseconds(7'200'000));
+  EXPECT_EQ(ParseDuration("1d"), std::chrono::hours(24));
   EXPECT_EQ(ParseDuration("0"), std::chrono::milliseconds(0));
   EXPECT_FALSE(ParseDuration("10"));
   EXPECT_FALSE(ParseDuration("s"));
   EXPECT_FALSE(ParseDuration("10 s"));
+  EXPECT_FALSE(ParseDuration("-5s"));
+  EXPECT_FALSE(ParseDuration("1.5s"));
   EXPECT_FALSE(ParseDuration(""));
+  EXPECT_FALSE(ParseDuration("9223372036854775808ms"));
+  EXPECT_EQ(ParseDuration("9223372036854775807ms"),
+            std::chrono::milliseconds(9223372036854775807LL));
+}
+
+TEST(YamlReaderTest, FormatDurationIsReadBack) {
+  for (const char* text : {"0s", "1ms", "1500ms", "90s", "5m", "1h", "36h", "2d"}) {
+    const auto d = ParseDuration(text);
+    ASSERT_TRUE(d) << text;
+    EXPECT_EQ(FormatDuration(*d), text);
+  }
 }
 
 }  // namespace

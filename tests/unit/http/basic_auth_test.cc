@@ -1,6 +1,6 @@
 // The authenticator's security properties, checked by what it runs rather
 // than by how long it takes: timing assertions would flake on a busy machine.
-#include "http/basic_auth.h"
+#include "basic_auth.h"
 
 #include <gtest/gtest.h>
 

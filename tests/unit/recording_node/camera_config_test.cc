@@ -122,15 +122,5 @@ TEST(CameraConfigTest, RecorderRuleMatchesRecorderWithOrWithoutCredentials) {
   EXPECT_TRUE(custom.Matches(p));
 }
 
-TEST(CameraConfigTest, SplitCredentials) {
-  auto s = SplitCredentials("rtsp://user:p@ss@host:554/path?x=@");
-  EXPECT_EQ(s.url, "rtsp://host:554/path?x=@");
-  EXPECT_EQ(s.username, "user");
-  EXPECT_EQ(s.password, "p@ss");
-  auto none = SplitCredentials("rtsp://host/p");
-  EXPECT_EQ(none.url, "rtsp://host/p");
-  EXPECT_EQ(none.username, "");
-}
-
 }  // namespace
 }  // namespace vms::recording_node
