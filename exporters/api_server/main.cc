@@ -1,3 +1,4 @@
 #include "api_server/role.h"
+#include "vms/app/run_exporter.h"
 
-int main(int argc, char** argv) { return vms::RunExporter<vms::api_server::Role>(argc, argv); }
+int main(int argc, char** argv) { return vms::RunExporter(argc, argv, vms::api_server::Definition()); }

@@ -1,3 +1,4 @@
 #include "recording_node/role.h"
+#include "vms/app/run_exporter.h"
 
-int main(int argc, char** argv) { return vms::RunExporter<vms::recording_node::Role>(argc, argv); }
+int main(int argc, char** argv) { return vms::RunExporter(argc, argv, vms::recording_node::Definition()); }

@@ -1,3 +1,4 @@
 #include "streaming_gateway/role.h"
+#include "vms/app/run_exporter.h"
 
-int main(int argc, char** argv) { return vms::RunExporter<vms::streaming_gateway::Role>(argc, argv); }
+int main(int argc, char** argv) { return vms::RunExporter(argc, argv, vms::streaming_gateway::Definition()); }

@@ -23,8 +23,6 @@ using internal::BasicAuthenticator;
 using internal::ClientAuth;
 using internal::TlsSettings;
 
-constexpr auto kCheckInterval = std::chrono::seconds(1);
-
 // What a file looked like when it was read; any difference means it changed
 // (rewritten in place, replaced by rename, created or removed).
 struct FileStamp {
@@ -183,12 +181,14 @@ LoadedConfig Load(const std::string& path, std::vector<FileStamp>& watched) {
 }
 
 // Serves the last good version of the web config and picks up changes to it
-// or to the files it names, checking at most once per kCheckInterval.
+// or to the files it names, checking at most once per check interval.
 class ReloadingWebSecurity final : public WebSecurity {
  public:
-  ReloadingWebSecurity(std::string path, LoadedConfig loaded, std::vector<FileStamp> watched)
-      : path_(std::move(path)), current_(std::move(loaded)), watched_(std::move(watched)) {
-    next_check_ns_ = NowNs() + Ns(kCheckInterval);
+  ReloadingWebSecurity(std::string path, LoadedConfig loaded, std::vector<FileStamp> watched,
+                       std::chrono::nanoseconds check_interval)
+      : path_(std::move(path)), check_interval_ns_(Ns(check_interval)),
+        current_(std::move(loaded)), watched_(std::move(watched)) {
+    next_check_ns_ = NowNs() + check_interval_ns_;
   }
 
   std::shared_ptr<boost::asio::ssl::context> TlsContext() override {
@@ -211,14 +211,14 @@ class ReloadingWebSecurity final : public WebSecurity {
   static std::int64_t Ns(std::chrono::nanoseconds d) { return d.count(); }
   static std::int64_t NowNs() { return Ns(std::chrono::steady_clock::now().time_since_epoch()); }
 
-  // Cheap unless a second has passed: this runs on the event loop at every
-  // accept.
+  // Cheap unless the check interval has passed: this runs on the event loop
+  // at every accept.
   void MaybeReload() {
     const std::int64_t now = NowNs();
     std::int64_t due = next_check_ns_.load(std::memory_order_relaxed);
     if (now < due) return;
     // One thread checks; the others keep serving the current version.
-    if (!next_check_ns_.compare_exchange_strong(due, now + Ns(kCheckInterval))) return;
+    if (!next_check_ns_.compare_exchange_strong(due, now + check_interval_ns_)) return;
     std::unique_lock reload_lock(reload_mu_, std::try_to_lock);
     if (!reload_lock) return;
     const bool changed = std::any_of(watched_.begin(), watched_.end(),
@@ -233,7 +233,9 @@ class ReloadingWebSecurity final : public WebSecurity {
         current_ = std::move(loaded);
       }
       spdlog::info("web config {} reloaded", path_);
-    } catch (const ConfigError& e) {
+    } catch (const std::exception& e) {
+      // Anything (a ConfigError, or a library's exception on a half-written
+      // file) keeps the last good version: this runs on the event loop.
       // Logged once: the failed version's stamps become the baseline.
       spdlog::error("web config not reloaded, keeping the previous one: {}", e.what());
     }
@@ -241,6 +243,7 @@ class ReloadingWebSecurity final : public WebSecurity {
   }
 
   const std::string path_;
+  const std::int64_t check_interval_ns_;
   std::mutex mu_;
   LoadedConfig current_;  // guarded by mu_
   std::mutex reload_mu_;
@@ -250,14 +253,17 @@ class ReloadingWebSecurity final : public WebSecurity {
 
 }  // namespace
 
-Result<std::shared_ptr<WebSecurity>> LoadWebConfig(const std::string& path) {
+Result<std::shared_ptr<WebSecurity>> LoadWebConfig(const std::string& path,
+                                                   WebConfigOptions options) {
   std::vector<FileStamp> watched;
   try {
     LoadedConfig loaded = Load(path, watched);
-    return std::shared_ptr<WebSecurity>(
-        std::make_shared<ReloadingWebSecurity>(path, std::move(loaded), std::move(watched)));
+    return std::shared_ptr<WebSecurity>(std::make_shared<ReloadingWebSecurity>(
+        path, std::move(loaded), std::move(watched), options.check_interval));
   } catch (const ConfigError& e) {
     return Status::Error(e.what());
+  } catch (const std::exception& e) {
+    return Status::Error(path + ": " + e.what());
   }
 }
 

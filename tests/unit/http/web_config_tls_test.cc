@@ -20,6 +20,12 @@
 namespace vms {
 namespace {
 
+// The reloader looks at the files at most every kCheck (a second in
+// production); waiting kPastCheck lets the next call look again. Writes
+// kPastCheck apart also get distinct mtimes on every file system here.
+constexpr std::chrono::milliseconds kCheck{10};
+constexpr std::chrono::milliseconds kPastCheck{30};
+
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
@@ -90,7 +96,7 @@ class WebConfigTlsTest : public ::testing::Test {
 
   Result<std::shared_ptr<WebSecurity>> Load(const std::string& extra = "") {
     Write("web.yml", "tls_server_config:\n  cert_file: c.pem\n  key_file: k.pem\n" + extra);
-    return LoadWebConfig(dir_ + "/web.yml");
+    return LoadWebConfig(dir_ + "/web.yml", {.check_interval = kCheck});
   }
 
   std::string dir_ = test::MakeTempDir();
@@ -112,11 +118,11 @@ TEST_F(WebConfigTlsTest, ContextIsReusedWhileNothingChangesAndRebuiltOnRotation)
   ASSERT_TRUE(loaded.ok()) << loaded.error();
   auto& security = *loaded;
   const auto first = security->TlsContext();
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  std::this_thread::sleep_for(kPastCheck);
   EXPECT_EQ(security->TlsContext(), first);
 
   WritePair(SelfSigned("second"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  std::this_thread::sleep_for(kPastCheck);
   const auto second = security->TlsContext();
   ASSERT_NE(second, nullptr);
   EXPECT_NE(second, first);
@@ -124,7 +130,7 @@ TEST_F(WebConfigTlsTest, ContextIsReusedWhileNothingChangesAndRebuiltOnRotation)
   EXPECT_EQ(SubjectCommonName(first), "first");  // still usable by its connections
 
   Write("k.pem", SelfSigned("other").key_pem);  // half-done rotation: key mismatch
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  std::this_thread::sleep_for(kPastCheck);
   EXPECT_EQ(security->TlsContext(), second);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -13,6 +14,12 @@ namespace vms {
 // certificate and key it names, when any of them changes, so certificates
 // rotate without a restart; a broken new version keeps the last good one and
 // is logged. An error here (at startup) names the file and what is wrong.
-Result<std::shared_ptr<WebSecurity>> LoadWebConfig(const std::string& path);
+struct WebConfigOptions {
+  // How often, at most, the files are looked at again (at a connection or a
+  // request; nothing runs in between).
+  std::chrono::nanoseconds check_interval = std::chrono::seconds(1);
+};
+Result<std::shared_ptr<WebSecurity>> LoadWebConfig(const std::string& path,
+                                                   WebConfigOptions options = {});
 
 }  // namespace vms
