@@ -3,45 +3,52 @@
 #include <memory>
 
 #include "recording_node/camera_collector.h"
-#include "vms/app/host_collectors.h"
+#include "recording_node/recorder_collector.h"
+#include "vms/app/exporter_runtime.h"
 
 namespace vms::recording_node {
+namespace {
 
-const RoleInfo Role::kInfo{"recording_node", "recording_node_exporter", ":9090", "Prometheus exporter for VMS recording nodes: cameras, recorders, segments, disks, NICs"};
-
-// No cameras: they are discovered from the recorders running on the node.
-const char* const Role::kDefaultConfig = R"yaml(
-probes:
-  interval: 10s
-  timeout: 5s
-  concurrency: 8
-)yaml";
-
-Config Role::Parse(const std::string& text, const std::string& file) {
-  MapReader root(ParseYaml(text, file), file, "");
-  Config config;
-  config.probes = ParseProbeDefaults(root.Map("probes"));
-  config.host = ParseHostConfig(root.Map("host"));
-  config.cameras = ParseCameras(root, file, config.probes);
+void ParseOwn(MapReader& root, Config& config) {
+  config.cameras = ParseCameras(root, root.file(), config.probes);
   config.recordings = ParseRecordings(root.Map("recordings"));
-  root.Finish();
-  return config;
 }
 
-std::vector<CollectorSpec<Role::Deps>> Role::Collectors() {
-  std::vector<CollectorSpec<Deps>> specs = {
-      {"cameras", "Cameras: RTSP probes, recorded segments and recorder processes", true,
-       [](Deps& d) {
-         auto c = std::make_unique<CameraCollector>(
-             std::make_unique<CameraFleet>(d.runtime.io(), d.runtime.options().path_procfs));
-         d.config.Subscribe([p = c.get()](const Config& cfg) {
-           p->fleet().Apply({cfg.cameras, cfg.recordings, cfg.probes.concurrency});
-         });
-         return c;
-       }},
+// The cameras and recorders collectors share one fleet, made by whichever of
+// them is built first (either one alone needs the cameras' list).
+std::vector<CollectorSpec<RoleDeps<Config>>> OwnCollectors() {
+  using Deps = RoleDeps<Config>;
+  auto fleet = std::make_shared<std::shared_ptr<CameraFleet>>();
+  auto shared_fleet = [fleet](Deps& d) {
+    if (!*fleet) {
+      *fleet = std::make_shared<CameraFleet>(d.runtime.io(), d.runtime.options().path_procfs);
+      d.config.Subscribe([f = fleet->get()](const Config& cfg) {
+        f->Apply({cfg.cameras, cfg.recordings, cfg.probes.concurrency});
+      });
+    }
+    return *fleet;
   };
-  for (auto& host : HostCollectorSpecs<Config>()) specs.push_back(std::move(host));
-  return specs;
+  return {
+      {"cameras", "Cameras: RTSP probes and the recorded segments", true,
+       [shared_fleet](Deps& d) { return std::make_unique<CameraCollector>(shared_fleet(d)); }},
+      {"recorders", "The cameras' recorder processes (ffmpeg_process_*)", true,
+       [shared_fleet](Deps& d) { return std::make_unique<RecorderCollector>(shared_fleet(d)); }},
+  };
+}
+
+}  // namespace
+
+const RoleDefinition<Config>& Definition() {
+  static const RoleDefinition<Config> role{
+      .info = {"recording_node", "recording_node_exporter", ":9090",
+               "Prometheus exporter for VMS recording nodes: cameras, recorders, segments, "
+               "disks, NICs"},
+      .own_default_config = "# No cameras: they are discovered from the recorders running on "
+                            "the node.\n",
+      .parse_own = ParseOwn,
+      .own_collectors = OwnCollectors,
+  };
+  return role;
 }
 
 }  // namespace vms::recording_node

@@ -3,7 +3,8 @@
 #include <memory>
 #include <vector>
 
-#include "vms/app/run_exporter.h"
+#include "vms/app/exporter_runtime.h"
+#include "vms/app/role.h"
 #include "vms/host/disk_io_collector.h"
 #include "vms/host/disk_space_collector.h"
 #include "vms/host/network_collector.h"
@@ -12,9 +13,8 @@
 
 namespace vms {
 
-// The host half of every role's collector table. Config is the role's config
-// type; it has a `host` section (HostConfig) that each collector follows
-// across reloads.
+// The host half of every role's collector table. Each collector follows the
+// role's `host:` section (CommonConfig::host) across reloads.
 template <typename Config>
 std::vector<CollectorSpec<RoleDeps<Config>>> HostCollectorSpecs() {
   using Deps = RoleDeps<Config>;
