@@ -44,6 +44,18 @@ std::string Fixed(double v, int decimals) {
   return buf;
 }
 
+// The segment analysis as the landing page tells it: its last error (a
+// directory that cannot be read, a segment that cannot be opened), or that
+// it is behind, or when it last looked.
+std::string RecordingNote(const Camera& camera, const media::SegmentStats* seg, double now) {
+  if (!camera.segments) return "no recording_dir";
+  if (seg == nullptr) return "not analysed yet";
+  std::string note = seg->last_error.empty() ? "analysed" : "error: " + seg->last_error;
+  if (seg->backlog) note += "; behind (byte budget reached)";
+  note += "; " + Fixed(now - seg->last_pass_timestamp_seconds, 1) + " s ago";
+  return note;
+}
+
 constexpr const char* kProbeNote = " Refreshed every probe_interval by a background RTSP probe.";
 constexpr const char* kSegmentNote =
     " Measured from the recorded segments, refreshed every recordings.scan_interval.";
@@ -178,7 +190,7 @@ void WriteCameraFamilies(std::span<const View> views, MetricWriter& out) {
 
 }  // namespace
 
-Status CameraCollector::Collect(const ScrapeContext& ctx, MetricWriter& out) {
+Status CameraCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out) {
   const auto cameras = fleet_->Cameras();
   std::vector<View> views;
   views.reserve(cameras->size());
@@ -186,10 +198,10 @@ Status CameraCollector::Collect(const ScrapeContext& ctx, MetricWriter& out) {
     views.push_back(MakeView(*c, c->probe->Latest(), c->segments ? c->segments->Read() : nullptr));
   }
   WriteCameraFamilies(views, out);
-  return fleet_->recorders().Collect(ctx, out);
+  return Status::Ok();
 }
 
-CameraCollector::CameraCollector(std::unique_ptr<CameraFleet> fleet) : fleet_(std::move(fleet)) {
+CameraCollector::CameraCollector(std::shared_ptr<CameraFleet> fleet) : fleet_(std::move(fleet)) {
   std::vector<prometheus::MetricFamily> families;
   MetricWriter writer(&families);
   WriteCameraFamilies({}, writer);
@@ -239,7 +251,7 @@ CameraCollector::Text CameraCollector::Rebuild(const Text& old, std::vector<Inpu
   return text;
 }
 
-Status CameraCollector::CollectText(const ScrapeContext& ctx, std::string& out) {
+Status CameraCollector::CollectText(const ScrapeContext& /*ctx*/, std::string& out) {
   const auto cameras = fleet_->Cameras();
   std::vector<Inputs> inputs;
   inputs.reserve(cameras->size());
@@ -259,13 +271,14 @@ Status CameraCollector::CollectText(const ScrapeContext& ctx, std::string& out) 
       }
     }
   }
-  return fleet_->recorders().CollectText(ctx, out);
+  return Status::Ok();
 }
 
 void CameraCollector::AppendStatus(std::vector<StatusTable>& tables) const {
   StatusTable& t = tables.emplace_back();
   t.title = "Cameras";
-  t.columns = {"camera", "url", "state", "fps", "last frame age", "recorder", "note"};
+  t.columns = {"camera", "url", "state", "fps", "last frame age", "recorder", "probe",
+               "recording"};
   const double now = UnixSeconds(std::chrono::system_clock::now());
   for (const auto& c : *fleet_->Cameras()) {
     const auto probe = c->probe->Latest();
@@ -280,7 +293,7 @@ void CameraCollector::AppendStatus(std::vector<StatusTable>& tables) const {
                       probe ? std::string(CameraStateName(probe->state)) : "not probed yet",
                       seg && seg->fps ? Fixed(*seg->fps, 2) : "-", age,
                       recorder ? (recorder->up ? "up" : "down") : "-",
-                      probe ? probe->error : ""});
+                      probe ? probe->error : "", RecordingNote(*c, seg.get(), now)});
   }
 }
 

@@ -11,19 +11,18 @@
 
 namespace vms::recording_node {
 
-// camera_*, recording_* and ffmpeg_process_* for every camera of the fleet.
-// Reads the probes' and segment analyses' snapshots (never waits on a
-// camera or a file) and what the recorder scan found. A camera without a probe
+// camera_* and recording_* for every camera of the fleet (the recorders'
+// ffmpeg_process_* are RecorderCollector's). Reads the probes' and segment
+// analyses' snapshots, never waiting on a camera or a file. A camera without a probe
 // result yet (the first second after start) has no status series: unknown
 // is not offline.
 //
 // A scrape's text is kept from one scrape to the next: each camera's sample
 // lines until that camera's config, probe result or segment snapshot is
-// replaced (only its lines are rendered again then), and the recorders' text
-// until their next refresh.
+// replaced (only its lines are rendered again then).
 class CameraCollector : public Collector {
  public:
-  explicit CameraCollector(std::unique_ptr<CameraFleet> fleet);
+  explicit CameraCollector(std::shared_ptr<CameraFleet> fleet);
   std::string_view name() const override { return "cameras"; }
   Status Collect(const ScrapeContext& ctx, MetricWriter& out) override;
   Status CollectText(const ScrapeContext& ctx, std::string& out) override;
@@ -51,7 +50,7 @@ class CameraCollector : public Collector {
   };
   Text Rebuild(const Text& old, std::vector<Inputs> inputs) const;
 
-  std::unique_ptr<CameraFleet> fleet_;
+  std::shared_ptr<CameraFleet> fleet_;
   std::vector<std::string> headers_;  // HELP and TYPE lines, per family
   std::mutex text_mu_;
   Text text_;  // guarded by text_mu_

@@ -39,8 +39,11 @@ CameraFleet::CameraFleet(boost::asio::io_context& io, std::string procfs_root)
       recorders_(std::move(procfs_root),
                  {.collector_name = "recorders",
                   .names = {"ffmpeg_process", "camera_id"},
-                  .refresh_in_background = true}),
-      scanner_([this] { ScanRecorders(); }) {}
+                  .refresh_in_background = true,
+                  .status_title = "Recorder processes"}) {
+  // Last, once every member the scan touches exists.
+  scanner_ = std::thread([this] { ScanRecorders(); });
+}
 
 void CameraFleet::ScanRecorders() {
   NameThisThread("vms-recorders");

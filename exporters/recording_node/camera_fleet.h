@@ -87,10 +87,11 @@ class CameraFleet {
   bool scan_now_ = false;    // guarded by scan_mu_
   bool scan_stop_ = false;   // guarded by scan_mu_
   std::chrono::milliseconds scan_interval_{5'000};  // guarded by scan_mu_
-  std::thread scanner_;
   // Expires with the fleet: discoveries posted by the scanner after it is
   // gone do nothing.
   std::shared_ptr<char> alive_ = std::make_shared<char>();
+  // Started at the end of the constructor, joined first by the destructor.
+  std::thread scanner_;
 };
 
 }  // namespace vms::recording_node

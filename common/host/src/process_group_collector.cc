@@ -107,7 +107,7 @@ void ProcessGroupCollector::AppendStatus(std::vector<StatusTable>& tables) const
   std::lock_guard lock(mu_);
   if (keys_.empty()) return;
   StatusTable& t = tables.emplace_back();
-  t.title = "Processes";
+  t.title = options_.status_title;
   t.columns = {options_.names.label, "up", "processes", "restarts"};
   for (const auto& key : keys_) {
     const ProcessGroupStats* s = tracker_.Find(key);

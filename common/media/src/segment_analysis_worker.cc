@@ -1,8 +1,10 @@
 #include "vms/media/segment_analysis_worker.h"
 
-#include "vms/base/thread_name.h"
+#include <spdlog/spdlog.h>
 
 #include <vector>
+
+#include "vms/base/thread_name.h"
 
 namespace vms::media {
 
@@ -17,7 +19,7 @@ std::shared_ptr<const SegmentStatsSnapshot> SegmentAnalysisWorker::Watch(
   auto& camera = cameras_[camera_id];
   // Read-only here: the worker thread never changes an analyzer's options.
   if (!camera || !(camera->analyzer.options() == options)) {
-    camera = std::make_shared<Camera>(std::move(options));
+    camera = std::make_shared<Camera>(camera_id, std::move(options));
     wake_.notify_all();
   }
   return camera->snapshot;
@@ -54,10 +56,14 @@ void SegmentAnalysisWorker::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void SegmentAnalysisWorker::RequestPass() {
-  std::lock_guard lock(mu_);
-  for (auto& [id, camera] : cameras_) camera->next_due = Clock::time_point{};
-  wake_.notify_all();
+void SegmentAnalysisWorker::LogErrorChange(Camera& camera, const std::string& error) {
+  if (error == camera.logged_error) return;
+  if (error.empty()) {
+    spdlog::info("camera {}: segment analysis recovered", camera.id);
+  } else {
+    spdlog::warn("camera {}: segment analysis: {}", camera.id, error);
+  }
+  camera.logged_error = error;
 }
 
 void SegmentAnalysisWorker::Run() {
@@ -82,7 +88,9 @@ void SegmentAnalysisWorker::Run() {
       // The pass reads files: Watch(), Find() and scrapes must not wait on it.
       // A camera unwatched meanwhile lives on through `due` until its pass ends.
       lock.unlock();
-      camera->snapshot->Publish(camera->analyzer.Pass());
+      SegmentStats stats = camera->analyzer.Pass();
+      LogErrorChange(*camera, stats.last_error);
+      camera->snapshot->Publish(std::move(stats));
       lock.lock();
       if (stopping_) return;
     }

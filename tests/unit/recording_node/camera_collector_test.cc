@@ -1,11 +1,14 @@
 // The text a scrape sends is assembled from each camera's sample lines, kept
-// between scrapes, and the recorders' text, kept between their refreshes. It
+// between scrapes, and the recorders' text (RecorderCollector), kept between
+// their refreshes. It
 // must equal Collect()'s families rendered afresh whatever changed in
 // between: cameras added, removed or changed by a reload, probe results,
 // segment snapshots, recorder scans. A real CameraFleet runs here, with
 // probes against a closed local port (refused at once), a recording
 // directory and a copy of the fixture /proc.
 #include "recording_node/camera_collector.h"
+
+#include "recording_node/recorder_collector.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -57,7 +60,7 @@ class CameraCollectorTextTest : public ::testing::Test {
              fs::copy_options::recursive | fs::copy_options::copy_symlinks);
     fs::create_directories(dir_ + "/rec/cam1");
     url_ = "rtsp://127.0.0.1:" + std::to_string(ClosedPort());
-    collector_ = std::make_unique<CameraCollector>(std::make_unique<CameraFleet>(io_, procfs_));
+    MakeCollectors(procfs_);
     io_thread_ = std::thread([this] { io_.run(); });
   }
 
@@ -66,7 +69,15 @@ class CameraCollectorTextTest : public ::testing::Test {
     io_.stop();
     io_thread_.join();
     collector_.reset();
+    recorders_.reset();
+    fleet_.reset();
     fs::remove_all(dir_);
+  }
+
+  void MakeCollectors(const std::string& procfs) {
+    fleet_ = std::make_shared<CameraFleet>(io_, procfs);
+    collector_ = std::make_unique<CameraCollector>(fleet_);
+    recorders_ = std::make_unique<RecorderCollector>(fleet_);
   }
 
   CameraConfig Camera(const std::string& id, const std::string& path) {
@@ -82,24 +93,30 @@ class CameraCollectorTextTest : public ::testing::Test {
   void Apply(std::vector<CameraConfig> cameras) {
     std::promise<void> done;
     boost::asio::post(io_, [&] {
-      collector_->fleet().Apply({cameras, {.scan_interval = 100ms}, 8});
+      fleet_->Apply({cameras, {.scan_interval = 100ms}, 8});
       done.set_value();
     });
     done.get_future().wait();
   }
 
+  // Both collectors' text, as a scrape appends it.
   std::string Text() {
     std::string text;
-    const Status s = collector_->CollectText(ctx_, text);
-    return s.ok() ? text : "error: " + s.message();
+    for (Collector* c : {static_cast<Collector*>(collector_.get()), static_cast<Collector*>(recorders_.get())}) {
+      const Status s = c->CollectText(ctx_, text);
+      if (!s.ok()) return "error: " + s.message();
+    }
+    return text;
   }
   std::string Fresh() {
-    std::vector<prometheus::MetricFamily> families;
-    MetricWriter writer(&families);
-    const Status s = collector_->Collect(ctx_, writer);
-    if (!s.ok()) return "error: " + s.message();
     std::string text;
-    AppendFamiliesText(std::move(families), text);
+    for (Collector* c : {static_cast<Collector*>(collector_.get()), static_cast<Collector*>(recorders_.get())}) {
+      std::vector<prometheus::MetricFamily> families;
+      MetricWriter writer(&families);
+      const Status s = c->Collect(ctx_, writer);
+      if (!s.ok()) return "error: " + s.message();
+      AppendFamiliesText(std::move(families), text);
+    }
     return text;
   }
 
@@ -150,7 +167,9 @@ class CameraCollectorTextTest : public ::testing::Test {
       boost::asio::make_work_guard(io_);
   std::thread io_thread_;
   std::string dir_, procfs_, url_;
+  std::shared_ptr<CameraFleet> fleet_;
   std::unique_ptr<CameraCollector> collector_;
+  std::unique_ptr<RecorderCollector> recorders_;
   const ScrapeContext ctx_{std::chrono::steady_clock::now() + 1h};
   std::atomic<int> compared_{0};
 };
@@ -220,6 +239,33 @@ TEST_F(CameraCollectorTextTest, ConcurrentScrapesEqualFreshRendering) {
   a.join();
   b.join();
   EXPECT_EQ(compared_ - before, 400);
+}
+
+// Recorders are a collector of their own: when /proc cannot be read, their
+// families are lost and the scrape says so, but every camera_* family stays.
+TEST_F(CameraCollectorTextTest, AProcFailureLosesOnlyTheRecorders) {
+  MakeCollectors(dir_ + "/no-such-proc");
+  CameraConfig cam1 = Camera("cam1", "/cam1");
+  cam1.recording_dir = dir_ + "/rec/cam1";
+  Apply({cam1});
+  std::string cameras;
+  for (int i = 0; i < 3000 && cameras.find("camera_probes_total{camera_id=\"cam1\"} 1") ==
+                                  std::string::npos; ++i) {
+    cameras.clear();
+    ASSERT_TRUE(collector_->CollectText(ctx_, cameras).ok());
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_THAT(cameras, HasSubstr("camera_connection_status{camera_id=\"cam1\"} 0"));
+  EXPECT_THAT(cameras, HasSubstr("recording_storage_bytes{camera_id=\"cam1\"}"));
+  Status recorders;
+  for (int i = 0; i < 3000; ++i) {  // until the scan thread has tried
+    std::string text;
+    recorders = recorders_->CollectText(ctx_, text);
+    if (!recorders.ok()) break;
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_FALSE(recorders.ok());
+  EXPECT_THAT(recorders.message(), HasSubstr("no-such-proc"));
 }
 
 }  // namespace

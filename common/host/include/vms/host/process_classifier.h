@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -30,10 +31,22 @@ class ProcessClassifier {
   std::vector<std::vector<ProcessRecord*>> Classify(std::vector<ProcessRecord>& processes);
 
  private:
+  // What a process is matched on. The cache compares these, not only their
+  // hash: two command lines with one hash must not share a verdict.
+  struct Key {
+    std::string comm;
+    std::string exe;
+    std::string cmdline;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const;
+  };
+
   std::vector<ProcessMatcher> matchers_;
   ProcessFields needs_;
-  // By a hash of (comm, exe, cmdline): the indices of the groups matching.
-  std::unordered_map<std::size_t, std::vector<std::uint32_t>> matches_;
+  // The indices of the groups each (comm, exe, cmdline) matches.
+  std::unordered_map<Key, std::vector<std::uint32_t>, KeyHash> matches_;
 };
 
 }  // namespace vms

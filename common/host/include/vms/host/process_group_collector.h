@@ -36,6 +36,7 @@ class ProcessGroupCollector : public Collector {
     // process is the costliest part of a scrape with many groups, and
     // /proc/PID/cmdline can block while a process's memory map is locked.
     bool refresh_in_background = false;
+    std::string status_title = "Processes";  // of the landing page's table
   };
 
   explicit ProcessGroupCollector(std::string procfs_root)

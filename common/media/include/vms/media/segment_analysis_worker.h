@@ -19,7 +19,9 @@ using SegmentStatsSnapshot = Snapshot<SegmentStats>;
 // Runs every camera's SegmentAnalyzer on one thread of its own, each camera
 // every `interval`, so libavformat never runs on the Asio event loop or the
 // scrape path. Results are published after each camera's pass as an
-// immutable SegmentStats that collectors Read() at scrape time.
+// immutable SegmentStats that collectors Read() at scrape time. A camera's
+// analysis error is logged when it appears, changes or clears, not at every
+// pass.
 class SegmentAnalysisWorker {
  public:
   explicit SegmentAnalysisWorker(std::chrono::milliseconds interval = std::chrono::seconds(5));
@@ -40,19 +42,21 @@ class SegmentAnalysisWorker {
 
   void Start();  // starts the thread; idempotent
   void Stop();   // finishes the current camera's pass and joins; idempotent
-  // Makes every camera due now (tests, after a reload).
-  void RequestPass();
 
  private:
   using Clock = std::chrono::steady_clock;
   struct Camera {
-    explicit Camera(SegmentAnalyzerOptions options) : analyzer(std::move(options)) {}
+    Camera(std::string camera_id, SegmentAnalyzerOptions options)
+        : id(std::move(camera_id)), analyzer(std::move(options)) {}
+    const std::string id;
     SegmentAnalyzer analyzer;  // touched by the worker thread only
+    std::string logged_error;  // worker thread only: the last error logged
     std::shared_ptr<SegmentStatsSnapshot> snapshot = std::make_shared<SegmentStatsSnapshot>();
     Clock::time_point next_due{};  // guarded by mu_
   };
 
   void Run();
+  static void LogErrorChange(Camera& camera, const std::string& error);
 
   const std::chrono::milliseconds interval_;
   mutable std::mutex mu_;
