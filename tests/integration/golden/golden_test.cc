@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -70,6 +71,45 @@ std::string MakeRootfs(const std::string& procfs) {
   return root;
 }
 
+// The role's golden config with @RECORDINGS@ standing for `recordings`.
+std::string WriteConfig(const std::string& role, const std::string& recordings) {
+  const std::string source = SourcePath("tests/golden/" + role + ".yml");
+  std::string text = ReadAll(source);
+  for (std::size_t at; (at = text.find("@RECORDINGS@")) != std::string::npos;) {
+    text.replace(at, 12, recordings);
+  }
+  const std::string path = MakeTempDir() + "/" + role + ".yml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+// Copies a recorded segment of tests/fixtures/recordings into `dir` as a
+// recorder would have left it: unmodified since the time in its name, so it
+// counts as closed at once.
+void AddSegment(const std::string& dir, const std::string& name) {
+  const std::string to = dir + "/" + name;
+  fs::copy_file(SourcePath("tests/fixtures/recordings/cam1/" + name), to,
+                fs::copy_options::overwrite_existing);
+  const std::string stamp = name.substr(0, 8) + name.substr(9, 4) + "." + name.substr(13, 2);
+  ASSERT_EQ(RunCommand("TZ=UTC touch -m -t " + stamp + " " + to).exit_code, 0);
+}
+
+// /metrics once `ready` holds for it (a wait for background work, not a timing
+// assertion: it gives up after ten seconds).
+HttpReply WaitFor(unsigned short port, const std::function<bool(const std::string&)>& ready) {
+  HttpReply reply;
+  for (int i = 0; i < 200; ++i) {
+    reply = HttpGet(port, "/metrics");
+    if (reply.status == 200 && ready(reply.body)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return reply;
+}
+
+bool Has(const std::string& body, const std::string& line) {
+  return body.find(line) != std::string::npos;
+}
+
 class GoldenTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(GoldenTest, MetricsMatchGoldenFile) {
@@ -78,21 +118,36 @@ TEST_P(GoldenTest, MetricsMatchGoldenFile) {
   const std::string sysfs = SourcePath("tests/fixtures/host/sys");
   std::vector<std::string> args = {"--path.procfs=" + procfs, "--path.sysfs=" + sysfs,
                                    "--path.rootfs=" + MakeRootfs(procfs)};
-  const std::string config = SourcePath("tests/golden/" + role + ".yml");
-  if (fs::exists(config)) args.push_back("--config.file=" + config);
+  // Segment names are read as local time, as recorders write them.
+  ::setenv("TZ", "UTC", 1);
+  const std::string recordings = MakeTempDir();
+  fs::create_directories(recordings + "/cam1");
+  if (role == "recording_node") AddSegment(recordings + "/cam1", "20250101-000000.ts");
+  if (fs::exists(SourcePath("tests/golden/" + role + ".yml"))) {
+    args.push_back("--config.file=" + WriteConfig(role, recordings));
+  }
   ExporterProcess exporter(role + "_exporter", args);
   ASSERT_TRUE(exporter.ready()) << exporter.Log();
-  // Probe-fed series appear after the first probe (within a second here):
-  // wait for it so that the output does not depend on timing.
-  HttpReply reply;
-  for (int i = 0; i < 100; ++i) {
-    reply = HttpGet(exporter.port(), "/metrics");
-    if (role != "recording_node" ||
-        reply.body.find("camera_connection_state{camera_id=\"cam1\",state=\"refused\"} 1") !=
-            std::string::npos) {
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  HttpReply reply = WaitFor(exporter.port(), [](const std::string&) { return true; });
+  if (role == "recording_node") {
+    // Probe-fed series appear after the first probe, segment-fed ones after
+    // the analysis passes: wait for each step so the output does not depend
+    // on timing. The segments arrive one after the other, as a recorder
+    // writes them (a first pass analyses only the newest segment on disk).
+    auto has = [](std::string line) {
+      return [line](const std::string& body) { return Has(body, line); };
+    };
+    reply = WaitFor(exporter.port(),
+                    has("camera_connection_state{camera_id=\"cam1\",state=\"refused\"} 1"));
+    reply = WaitFor(exporter.port(), has("recording_segments_total{camera_id=\"cam1\"} 1\n"));
+    AddSegment(recordings + "/cam1", "20250101-000002.ts");
+    reply = WaitFor(exporter.port(), has("recording_segments_total{camera_id=\"cam1\"} 2\n"));
+    AddSegment(recordings + "/cam1", "20250101-000010.ts");
+    reply = WaitFor(exporter.port(), has("recording_segments_total{camera_id=\"cam1\"} 3\n"));
+    // The steady state: nothing new is recorded, so the next pass sets fps 0.
+    reply = WaitFor(exporter.port(), has("camera_fps{camera_id=\"cam1\"} 0\n"));
+    EXPECT_TRUE(Has(reply.body, "recording_segments_total{camera_id=\"cam1\"} 3\n"))
+        << exporter.Log();
   }
   ASSERT_EQ(reply.status, 200);
 
