@@ -34,7 +34,6 @@ class ExporterRuntime {
       if (options_.CollectorEnabled(spec.name)) collectors_.Add(spec.make(deps));
     }
   }
-  void AddCollector(std::unique_ptr<Collector> collector) { collectors_.Add(std::move(collector)); }
 
   // Runs on the event loop for SIGHUP and POST /-/reload.
   void SetReloadHandler(std::function<Status()> reload) { reload_ = std::move(reload); }

@@ -52,7 +52,6 @@ class ProbeScheduler {
   void Stop();
 
   std::size_t running() const { return running_; }
-  std::size_t queued() const { return ready_.size(); }
 
  private:
   struct Entry;

@@ -75,7 +75,6 @@ class RtspProbe : public Probe {
 
   // nullptr until the first probe finished.
   std::shared_ptr<const RtspProbeResult> Latest() const { return snapshot_.Read(); }
-  const Snapshot<RtspProbeResult>& snapshot() const { return snapshot_; }
 
  private:
   void Finish(const internal::ExchangeOutcome& outcome);
