@@ -219,11 +219,14 @@ TEST_F(CamerasTest, RecorderKilledThreeTimesCountsThreeRestarts) {
 }
 
 TEST_F(CamerasTest, WithoutConfigCamerasAreDiscoveredFromRunningRecorders) {
-  CameraSim sim({"--mount", "disc"});
+  // The recorder's URL carries credentials, as on real nodes, percent-encoded
+  // as a password holding '@' and ':' must be: ffmpeg decodes them, and the
+  // probe must send the camera the same password or fail where the recorder
+  // logs in. The camera_id is the name of the directory it records into.
+  const std::string password = std::string("p@ss:") + kPassword;
+  CameraSim sim({"--mount", "disc,auth=digest,user=viewer,password=" + password});
   ASSERT_TRUE(sim.ready());
-  // The recorder's URL carries credentials, as on real nodes; the camera_id
-  // is the name of the directory it records into.
-  const std::string url = "rtsp://viewer:" + std::string(kPassword) + "@127.0.0.1:" +
+  const std::string url = "rtsp://viewer:p%40ss%3A" + std::string(kPassword) + "@127.0.0.1:" +
                           std::to_string(sim.port()) + "/disc";
   RecorderLoop recorder(url, Rec("discovered-cam"));
   exporter_ = std::make_unique<ExporterProcess>("recording_node_exporter");
@@ -240,6 +243,7 @@ TEST_F(CamerasTest, WithoutConfigCamerasAreDiscoveredFromRunningRecorders) {
   EXPECT_THAT(HttpGet(port(), "/").body, Not(HasSubstr(kPassword)));
   EXPECT_THAT(HttpGet(port(), "/metrics").body, Not(HasSubstr(kPassword)));
   EXPECT_THAT(exporter_->Log(), Not(HasSubstr(kPassword)));
+  EXPECT_THAT(exporter_->Log(), Not(HasSubstr("p%40ss")));
 }
 
 TEST_F(CamerasTest, ReloadAddsAndRemovesCameras) {
