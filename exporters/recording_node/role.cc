@@ -43,8 +43,9 @@ const RoleDefinition<Config>& Definition() {
       .info = {"recording_node", "recording_node_exporter", ":9090",
                "Prometheus exporter for VMS recording nodes: cameras, recorders, segments, "
                "disks, NICs"},
-      .own_default_config = "# No cameras: they are discovered from the recorders running on "
-                            "the node.\n",
+      .own_default_config =
+          "# No cameras: they are discovered from the recorders running on "
+          "the node.\n",
       .parse_own = ParseOwn,
       .own_collectors = OwnCollectors,
   };

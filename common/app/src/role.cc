@@ -2,7 +2,8 @@
 
 namespace vms {
 
-const std::string_view kCommonDefaultConfig = R"yaml(# Background probes: defaults that each target may override.
+const std::string_view kCommonDefaultConfig =
+    R"yaml(# Background probes: defaults that each target may override.
 probes:
   interval: 10s
   timeout: 5s

@@ -22,8 +22,8 @@ Userinfo FindUserinfo(std::string_view url) {
   const std::size_t scheme_end = url.find("://");
   u.start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
   const std::size_t slash = url.find('/', u.start);
-  const std::string_view authority =
-      url.substr(u.start, slash == std::string_view::npos ? std::string_view::npos : slash - u.start);
+  const std::string_view authority = url.substr(
+      u.start, slash == std::string_view::npos ? std::string_view::npos : slash - u.start);
   const std::size_t at = authority.rfind('@');
   if (at != std::string_view::npos) u.at = u.start + at;
   return u;

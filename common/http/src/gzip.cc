@@ -5,9 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "vms/http/http_server.h"
-
 #include "vms/base/text.h"
+#include "vms/http/http_server.h"
 
 namespace vms {
 

@@ -26,7 +26,8 @@ RoleDefinition<ToyConfig> Toy() {
   return {
       .info = {"toy", "toy_exporter", ":9999", "A role for tests"},
       .own_default_config = "greeting: hi\n",
-      .parse_own = [](MapReader& root, ToyConfig& c) { c.greeting = root.String("greeting", c.greeting); },
+      .parse_own = [](MapReader& root,
+                      ToyConfig& c) { c.greeting = root.String("greeting", c.greeting); },
       .own_collectors =
           [] {
             return std::vector<CollectorSpec<RoleDeps<ToyConfig>>>{
@@ -71,13 +72,16 @@ TEST(RoleTest, ErrorsNameTheKeyInCommonAndOwnSections) {
   EXPECT_EQ(ErrorOf([&] { role.Parse("bogus: 1\n", "a.yml"); }), "a.yml:1:1: bogus: unknown key");
   EXPECT_EQ(ErrorOf([&] { role.Parse("greeting: [1]\n", "a.yml"); }),
             "a.yml:1:11: greeting: expected a string");
-  EXPECT_EQ(ErrorOf([&] {
-              role.Parse("host:\n  services:\n    - name: nginx\n      comm: x\n    - name: api\n      cmd: x\n",
-                         "e.yml");
-            }),
-            "e.yml:6:7: host.services[1].cmd: unknown key");
-  EXPECT_THAT(ErrorOf([&] { role.Parse("host:\n  network:\n    interfaces_exclude: '(['\n", "f.yml"); }),
-              HasSubstr("f.yml:3:25: host.network.interfaces_exclude: invalid regular expression"));
+  EXPECT_EQ(
+      ErrorOf([&] {
+        role.Parse(
+            "host:\n  services:\n    - name: nginx\n      comm: x\n    - name: api\n      cmd: x\n",
+            "e.yml");
+      }),
+      "e.yml:6:7: host.services[1].cmd: unknown key");
+  EXPECT_THAT(
+      ErrorOf([&] { role.Parse("host:\n  network:\n    interfaces_exclude: '(['\n", "f.yml"); }),
+      HasSubstr("f.yml:3:25: host.network.interfaces_exclude: invalid regular expression"));
 }
 
 TEST(RoleTest, TheCollectorTableIsTheRolesOwnThenTheHosts) {

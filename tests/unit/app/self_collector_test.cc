@@ -2,7 +2,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include "vms/metrics/exposition_text.h"
@@ -26,10 +25,12 @@ TEST(SelfCollectorTest, BuildInfoReloadStateAndProcessMetrics) {
   reload.last_success_unix_seconds = 1700000000;
   SelfCollector c("api_server", &reload);
   const std::string text = Render(c);
-  EXPECT_THAT(text, ContainsRegex("vms_exporter_build_info\\{role=\"api_server\",version=\"[^\"]+\","
-                                  "revision=\"[^\"]+\"\\} 1"));
+  EXPECT_THAT(text,
+              ContainsRegex("vms_exporter_build_info\\{role=\"api_server\",version=\"[^\"]+\","
+                            "revision=\"[^\"]+\"\\} 1"));
   EXPECT_THAT(text, HasSubstr("vms_exporter_config_last_reload_successful 0\n"));
-  EXPECT_THAT(text, HasSubstr("vms_exporter_config_last_reload_success_timestamp_seconds 1700000000\n"));
+  EXPECT_THAT(text,
+              HasSubstr("vms_exporter_config_last_reload_success_timestamp_seconds 1700000000\n"));
   for (const char* name : {"process_cpu_seconds_total", "process_resident_memory_bytes",
                            "process_virtual_memory_bytes", "process_start_time_seconds",
                            "process_open_fds", "process_max_fds"}) {

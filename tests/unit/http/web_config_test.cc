@@ -3,8 +3,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "support/http_client.h"
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -14,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/http_client.h"
 #include "support/subprocess.h"
 
 namespace vms {
@@ -181,8 +180,9 @@ TEST_F(WebConfigTest, BasicAuthChecksPasswords) {
   ASSERT_NE(security, nullptr);
   EXPECT_EQ(security->TlsContext(), nullptr);
   EXPECT_TRUE(security->Authorize(test::BasicAuthorization("alice:secret")));
-  EXPECT_TRUE(security->Authorize(test::BasicAuthorization("alice:secret")));   // from the cache
-  EXPECT_TRUE(security->Authorize(test::BasicAuthorization("bob:p@ss:word")));  // split at the first ':'
+  EXPECT_TRUE(security->Authorize(test::BasicAuthorization("alice:secret")));  // from the cache
+  EXPECT_TRUE(
+      security->Authorize(test::BasicAuthorization("bob:p@ss:word")));  // split at the first ':'
   EXPECT_TRUE(security->Authorize("bAsIc " + test::BasicAuthorization("alice:secret").substr(6)));
 
   EXPECT_FALSE(security->Authorize(test::BasicAuthorization("alice:Secret")));
@@ -200,7 +200,8 @@ TEST_F(WebConfigTest, BasicAuthChecksPasswords) {
 TEST_F(WebConfigTest, PasswordWithNulDoesNotMatchItsPrefix) {
   auto security = MustLoad(std::string("basic_auth_users:\n  alice: ") + kAliceHash + "\n");
   ASSERT_NE(security, nullptr);
-  EXPECT_FALSE(security->Authorize(test::BasicAuthorization(std::string("alice:secret\0junk", 17))));
+  EXPECT_FALSE(
+      security->Authorize(test::BasicAuthorization(std::string("alice:secret\0junk", 17))));
   EXPECT_TRUE(security->Authorize(test::BasicAuthorization("alice:secret")));
 }
 
@@ -213,8 +214,8 @@ TEST_F(WebConfigTest, AuthorizeIsThreadSafe) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 20; ++i) {
         const bool good = (i + t) % 2 == 0;
-        if (security->Authorize(test::BasicAuthorization(good ? "alice:secret" : "alice:guess" + std::to_string(i))) !=
-            good) {
+        if (security->Authorize(test::BasicAuthorization(
+                good ? "alice:secret" : "alice:guess" + std::to_string(i))) != good) {
           ++wrong;
         }
       }

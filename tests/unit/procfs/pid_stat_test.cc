@@ -42,10 +42,11 @@ TEST(PidStatTest, CommWithSpacesAndParentheses) {
 }
 
 TEST(PidStatTest, MalformedInputIsAnErrorNotACrash) {
-  for (const std::string& bad : std::vector<std::string>{"", "4242", "4242 (x", "x (y) S 1", "4242 (x) S 1 2 3",
-                                "4242 (x) SS" + StatLine("x").substr(10),
-                                "4242 (x) S one 4242 4242 0 -1 4194560 1200 0 3 0 250 75 0 0 20 0 7 0 1 "
-                                "2 3 4 5 6"}) {
+  for (const std::string& bad : std::vector<std::string>{
+           "", "4242", "4242 (x", "x (y) S 1", "4242 (x) S 1 2 3",
+           "4242 (x) SS" + StatLine("x").substr(10),
+           "4242 (x) S one 4242 4242 0 -1 4194560 1200 0 3 0 250 75 0 0 20 0 7 0 1 "
+           "2 3 4 5 6"}) {
     EXPECT_FALSE(ParsePidStat(bad).ok()) << bad;
   }
 }

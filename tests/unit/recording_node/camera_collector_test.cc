@@ -8,8 +8,6 @@
 // directory and a copy of the fixture /proc.
 #include "recording_node/camera_collector.h"
 
-#include "recording_node/recorder_collector.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -17,16 +15,16 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <future>
 #include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-
+#include "recording_node/recorder_collector.h"
 #include "support/subprocess.h"
 #include "vms/metrics/exposition_text.h"
 
@@ -102,7 +100,8 @@ class CameraCollectorTextTest : public ::testing::Test {
   // Both collectors' text, as a scrape appends it.
   std::string Text() {
     std::string text;
-    for (Collector* c : {static_cast<Collector*>(collector_.get()), static_cast<Collector*>(recorders_.get())}) {
+    for (Collector* c :
+         {static_cast<Collector*>(collector_.get()), static_cast<Collector*>(recorders_.get())}) {
       const Status s = c->CollectText(ctx_, text);
       if (!s.ok()) return "error: " + s.message();
     }
@@ -110,7 +109,8 @@ class CameraCollectorTextTest : public ::testing::Test {
   }
   std::string Fresh() {
     std::string text;
-    for (Collector* c : {static_cast<Collector*>(collector_.get()), static_cast<Collector*>(recorders_.get())}) {
+    for (Collector* c :
+         {static_cast<Collector*>(collector_.get()), static_cast<Collector*>(recorders_.get())}) {
       std::vector<prometheus::MetricFamily> families;
       MetricWriter writer(&families);
       const Status s = c->Collect(ctx_, writer);
@@ -249,8 +249,9 @@ TEST_F(CameraCollectorTextTest, AProcFailureLosesOnlyTheRecorders) {
   cam1.recording_dir = dir_ + "/rec/cam1";
   Apply({cam1});
   std::string cameras;
-  for (int i = 0; i < 3000 && cameras.find("camera_probes_total{camera_id=\"cam1\"} 1") ==
-                                  std::string::npos; ++i) {
+  for (int i = 0;
+       i < 3000 && cameras.find("camera_probes_total{camera_id=\"cam1\"} 1") == std::string::npos;
+       ++i) {
     cameras.clear();
     ASSERT_TRUE(collector_->CollectText(ctx_, cameras).ok());
     std::this_thread::sleep_for(5ms);

@@ -1,14 +1,13 @@
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-
-#include "vms/base/status.h"
 #include "vms/app/role_info.h"
+#include "vms/base/status.h"
 #include "vms/cli/command_line.h"
 #include "vms/config/reload_state.h"
 #include "vms/metrics/collector.h"

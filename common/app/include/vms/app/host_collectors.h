@@ -23,7 +23,8 @@ std::vector<CollectorSpec<RoleDeps<Config>>> HostCollectorSpecs() {
        [](Deps& d) {
          auto c = std::make_unique<DiskSpaceCollector>(d.runtime.options().path_procfs,
                                                        d.runtime.options().path_rootfs);
-         d.config.Subscribe([p = c.get()](const Config& cfg) { p->Configure(cfg.host.disk_space); });
+         d.config.Subscribe(
+             [p = c.get()](const Config& cfg) { p->Configure(cfg.host.disk_space); });
          return c;
        }},
       {"diskstats", "Disk IO counters and per-second request latency", true,

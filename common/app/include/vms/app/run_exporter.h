@@ -1,8 +1,8 @@
 #pragma once
 
-#include <iostream>
-
 #include <spdlog/spdlog.h>
+
+#include <iostream>
 
 #include "vms/app/exporter_runtime.h"
 #include "vms/app/host_collectors.h"

@@ -8,9 +8,9 @@
 #include <string>
 #include <thread>
 
+#include "vms/base/snapshot.h"
 #include "vms/media/segment_analyzer.h"
 #include "vms/media/segment_stats.h"
-#include "vms/base/snapshot.h"
 
 namespace vms::media {
 
