@@ -241,6 +241,31 @@ TEST_F(CameraCollectorTextTest, ConcurrentScrapesEqualFreshRendering) {
   EXPECT_EQ(compared_ - before, 400);
 }
 
+// The segment analysis' last error is on the landing page, and goes when
+// the problem does.
+TEST_F(CameraCollectorTextTest, TheLandingPageShowsTheSegmentAnalysisError) {
+  CameraConfig cam1 = Camera("cam1", "/cam1");
+  cam1.recording_dir = dir_ + "/rec/missing";
+  Apply({cam1});
+  auto note = [&] {
+    std::vector<StatusTable> tables;
+    collector_->AppendStatus(tables);
+    return tables.at(0).rows.at(0).back();
+  };
+  std::string text;
+  for (int i = 0; i < 3000 && (text = note()).find("error") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_THAT(text, HasSubstr("error: "));
+  EXPECT_THAT(text, HasSubstr(dir_ + "/rec/missing"));
+  fs::create_directories(dir_ + "/rec/missing");
+  for (int i = 0; i < 3000 && (text = note()).find("error") != std::string::npos; ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_THAT(text, HasSubstr("analysed"));
+  EXPECT_THAT(text, Not(HasSubstr("error")));
+}
+
 // Recorders are a collector of their own: when /proc cannot be read, their
 // families are lost and the scrape says so, but every camera_* family stays.
 TEST_F(CameraCollectorTextTest, AProcFailureLosesOnlyTheRecorders) {
