@@ -1,12 +1,15 @@
 #pragma once
 
+#include "api_server/connections_collector.h"
 #include "vms/app/role.h"
 
 namespace vms::api_server {
 
-// Only the common sections so far; the access log, health probes, database
-// and connection sections come with their collectors.
-struct Config : CommonConfig {};
+// The access log, health probes and database sections come with their
+// collectors.
+struct Config : CommonConfig {
+  ConnectionsConfig connections;
+};
 
 const RoleDefinition<Config>& Definition();
 

@@ -206,6 +206,26 @@ std::vector<std::string> MapReader::StringList(const std::string& key) {
   return out;
 }
 
+std::vector<long long> MapReader::IntegerList(const std::string& key, long long min,
+                                              long long max) {
+  YAML::Node v = Get(key);
+  std::vector<long long> out;
+  if (!v || v.IsNull()) return out;
+  if (!v.IsSequence()) FailAt(v.Mark(), key, "expected a list of integers");
+  for (const auto& item : v) {
+    long long n;
+    if (!item.IsScalar() || !YAML::convert<long long>::decode(item, n)) {
+      FailAt(item.Mark(), key, "expected a list of integers");
+    }
+    if (n < min || n > max) {
+      FailAt(item.Mark(), key,
+             "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    }
+    out.push_back(n);
+  }
+  return out;
+}
+
 MapReader MapReader::Map(const std::string& key) {
   YAML::Node v = Get(key);
   if (v && !v.IsNull() && !v.IsMap()) FailAt(v.Mark(), key, "expected a mapping");

@@ -50,6 +50,9 @@ class MapReader {
   // A regular expression, compiled to check it; returned as text.
   std::string Regex(const std::string& key, std::optional<std::string> fallback = {});
   std::vector<std::string> StringList(const std::string& key);
+  // A list of integers, each between min and max; absent: empty.
+  std::vector<long long> IntegerList(const std::string& key, long long min = LLONG_MIN,
+                                     long long max = LLONG_MAX);
 
   // A nested mapping; absent → an empty mapping.
   MapReader Map(const std::string& key);
