@@ -2,7 +2,8 @@
 
 // Loads the playlists recorded by tests/fixtures/hls/make_fixtures.sh and
 // feeds them to a tracker the way the exporter will: parse, ask for the new
-// segments, look their files up, observe.
+// segments, look their files up, observe. The listings are tab-separated;
+// no field holds a blank, so SplitWhitespace splits them.
 
 #include <gtest/gtest.h>
 
@@ -41,22 +42,12 @@ inline std::string ReadFixture(const std::string& relative) {
   return text.ok() ? *text : std::string();
 }
 
-inline std::vector<std::string_view> SplitTabs(std::string_view line) {
-  std::vector<std::string_view> out;
-  while (true) {
-    const std::size_t tab = line.find('\t');
-    out.push_back(line.substr(0, tab));
-    if (tab == std::string_view::npos) return out;
-    line.remove_prefix(tab + 1);
-  }
-}
-
 inline std::vector<Capture> LoadCaptures(const std::string& dir) {
   std::vector<Capture> captures;
   const std::string index = ReadFixture(dir + "/captures.tsv");
   std::string_view rest = index, line;
   while (NextLine(rest, line)) {
-    const auto fields = SplitTabs(line);
+    const auto fields = SplitWhitespace(line);
     if (fields.size() != 2) continue;
     Capture c;
     c.name = std::string(fields[0]);
@@ -65,7 +56,7 @@ inline std::vector<Capture> LoadCaptures(const std::string& dir) {
     const std::string listing = ReadFixture(dir + "/" + c.name + ".files");
     std::string_view files = listing, file_line;
     while (NextLine(files, file_line)) {
-      const auto f = SplitTabs(file_line);
+      const auto f = SplitWhitespace(file_line);
       if (f.size() != 3) continue;
       SegmentFileOnDisk info;
       EXPECT_TRUE(ParseNumber(f[1], info.size) && ParseNumber(f[2], info.mtime)) << file_line;
