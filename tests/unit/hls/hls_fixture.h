@@ -92,4 +92,10 @@ inline void Feed(HlsStreamTracker& tracker, const Capture& capture, bool with_mt
   tracker.Observe(playlist, capture.fetched_at, files);
 }
 
+inline void ExpectNoErrors(const HlsStreamState& s) {
+  for (std::size_t k = 0; k < kPlaylistErrorKinds; ++k) {
+    EXPECT_EQ(s.errors[k], 0u) << PlaylistErrorName(static_cast<PlaylistError>(k));
+  }
+}
+
 }  // namespace vms::hls::test

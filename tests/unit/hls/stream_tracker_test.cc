@@ -11,8 +11,7 @@
 namespace vms::hls {
 namespace {
 
-using test::Feed;
-using test::LoadCaptures;
+using test::ExpectNoErrors;
 using test::ParseMedia;
 
 // A media playlist as a live packager writes it: segment N is "segN.ts",
@@ -79,12 +78,6 @@ std::uint64_t SumSizes(std::uint64_t from, std::uint64_t to) {  // [from, to)
   std::uint64_t sum = 0;
   for (std::uint64_t n = from; n < to; ++n) sum += SizeOf(n);
   return sum;
-}
-
-void ExpectNoErrors(const HlsStreamState& s) {
-  for (std::size_t k = 0; k < kPlaylistErrorKinds; ++k) {
-    EXPECT_EQ(s.errors[k], 0u) << PlaylistErrorName(static_cast<PlaylistError>(k));
-  }
 }
 
 TEST(HlsStreamTrackerTest, SlidingWindowCountsEachSegmentOnce) {
@@ -371,82 +364,6 @@ TEST(HlsStreamTrackerTest, LowLatencyPartAgeWithoutProgramDateTime) {
   t.Observe(ParseMedia(head), 10.7, {});  // no parts listed: no age
   EXPECT_FALSE(t.state().newest_part_age_seconds);
   EXPECT_EQ(t.state().part_age_source, TimeSource::kNone);
-}
-
-// Sum of the sizes of every distinct segment (URI and PDT) the captures
-// listed, from the listing taken with the playlist that first showed it.
-std::uint64_t DistinctSegmentBytes(const std::vector<test::Capture>& captures) {
-  std::set<std::pair<std::string, double>> seen;
-  std::uint64_t sum = 0;
-  for (const auto& c : captures) {
-    for (const Segment& s : ParseMedia(c.text).segments) {
-      if (seen.insert({s.uri, s.program_date_time.value_or(0)}).second) {
-        sum += c.files.at(s.uri).size;
-      }
-    }
-  }
-  return sum;
-}
-
-TEST(HlsStreamTrackerTest, FfmpegLiveWindowWithProgramDateTime) {
-  const auto captures = LoadCaptures("live_pdt");
-  HlsStreamTracker t;
-  for (const auto& c : captures) {
-    Feed(t, c);
-    SCOPED_TRACE(c.name);
-    EXPECT_TRUE(t.state().up);
-    EXPECT_EQ(t.state().latency_source, TimeSource::kProgramDateTime);
-    // Recorded: about 1.5 s behind with 1 s segments, read once a second.
-    EXPECT_GT(*t.state().latency_seconds, 0);
-    EXPECT_LT(*t.state().latency_seconds, 3);
-    EXPECT_LE(*t.state().playlist_age_seconds, 1.5);
-  }
-  EXPECT_EQ(t.state().segments_total, 8u);  // index0..index7
-  EXPECT_EQ(t.state().encoded_bytes_total, DistinctSegmentBytes(captures));
-  ExpectNoErrors(t.state());
-}
-
-TEST(HlsStreamTrackerTest, FfmpegWithoutProgramDateTimeUsesMtime) {
-  const auto captures = LoadCaptures("live_nopdt");
-  HlsStreamTracker t;
-  for (const auto& c : captures) {
-    Feed(t, c);
-    SCOPED_TRACE(c.name);
-    EXPECT_EQ(t.state().latency_source, TimeSource::kMtime);
-    EXPECT_GE(*t.state().latency_seconds, 0);
-    EXPECT_LT(*t.state().latency_seconds, 2);
-  }
-  EXPECT_EQ(t.state().encoded_bytes_total, DistinctSegmentBytes(captures));
-  ExpectNoErrors(t.state());
-}
-
-TEST(HlsStreamTrackerTest, FfmpegRestartIntoTheSameDirectory) {
-  const auto captures = LoadCaptures("restart");
-  for (const bool with_mtime : {true, false}) {
-    SCOPED_TRACE(with_mtime ? "with mtimes" : "PDT only");
-    HlsStreamTracker t;
-    for (const auto& c : captures) Feed(t, c, with_mtime);
-    const HlsStreamState& s = t.state();
-    EXPECT_EQ(s.error(PlaylistError::kMediaSequenceBackwards), 1u);
-    EXPECT_EQ(s.error(PlaylistError::kPlaylistShrank), 0u);
-    EXPECT_EQ(s.error(PlaylistError::kDiscontinuityMiscount), 0u);
-    // index1..6 of the first run, index0..2 of the second, though index0 to
-    // index2 have the same names and sizes in both.
-    EXPECT_EQ(s.segments_total, 9u);
-    EXPECT_EQ(s.encoded_bytes_total, DistinctSegmentBytes(captures));
-    EXPECT_TRUE(s.up);
-  }
-}
-
-TEST(HlsStreamTrackerTest, FfmpegMasterVariantsTrackedApart) {
-  for (const char* variant : {"master/stream_240p", "master/stream_120p"}) {
-    const auto captures = LoadCaptures(variant);
-    HlsStreamTracker t;
-    for (const auto& c : captures) Feed(t, c);
-    EXPECT_EQ(t.state().encoded_bytes_total, DistinctSegmentBytes(captures)) << variant;
-    EXPECT_TRUE(t.state().up);
-    ExpectNoErrors(t.state());
-  }
 }
 
 TEST(HlsStreamTrackerTest, LabelNames) {
