@@ -173,7 +173,8 @@ void HlsStreamTracker::CountNewSegments(const MediaPlaylist& playlist, std::uint
       ++state_.segments_without_size_total;
     }
     // 4.3.3.1: EXTINF rounded to the nearest integer <= EXT-X-TARGETDURATION.
-    if (std::llround(segment.duration) > static_cast<long long>(playlist.target_duration)) {
+    // Compared as doubles: llround of a hostile 1e60 s EXTINF is unspecified.
+    if (std::round(segment.duration) > static_cast<double>(playlist.target_duration)) {
       Count(PlaylistError::kSegmentOverTarget);
     }
     if (i + 1 == playlist.segments.size() && counted.mtime) {
