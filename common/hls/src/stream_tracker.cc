@@ -108,8 +108,10 @@ void HlsStreamTracker::CheckContinuity(const MediaPlaylist& playlist) {
     return;
   }
   if (playlist.EndSequence() < previous_end_) {
-    Count(PlaylistError::kPlaylistShrank);  // 6.2.1: segments leave from the start only
-    restarted_ = true;
+    // 6.2.1: segments leave from the start only. Not a restart: the newest
+    // segment seen so far stays the live edge's reference, so a playlist
+    // read half-written does not look like progress.
+    Count(PlaylistError::kPlaylistShrank);
   }
   // 6.2.2: each EXT-X-DISCONTINUITY that scrolled off adds one to
   // EXT-X-DISCONTINUITY-SEQUENCE. Exact when this tracker saw every segment
@@ -196,8 +198,8 @@ void HlsStreamTracker::UpdateLiveEdge(const MediaPlaylist& playlist, double now)
   const std::uint64_t newest = playlist.SequenceOf(last);
   if (!have_previous_ || restarted_ || newest > newest_sequence_ || !last_advance_) {
     last_advance_ = now;
+    newest_sequence_ = newest;
   }
-  newest_sequence_ = newest;
   // 4.3.2.6: PDT dates a segment's first sample, so the live edge is the
   // newest segment's date plus its EXTINF. Failing that, the time its file
   // was last written, which is when the segmenter closed it.

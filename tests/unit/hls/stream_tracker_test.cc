@@ -240,8 +240,10 @@ TEST(HlsStreamTrackerTest, PlaylistShrankAtItsEnd) {
   shorter.count = 3;  // 0..2: two segments vanished from the end
   Poll(t, shorter.Playlist(), 1);
   EXPECT_EQ(t.state().error(PlaylistError::kPlaylistShrank), 1u);
+  EXPECT_DOUBLE_EQ(*t.state().playlist_age_seconds, 1);  // no progress, either way
   Poll(t, w.Playlist(), 2);  // back: 3 and 4 are the same segments as before
   EXPECT_EQ(t.state().segments_total, 5u);
+  EXPECT_DOUBLE_EQ(*t.state().playlist_age_seconds, 2);
   Window slid = w;
   slid.sequence = 1;
   slid.count = 3;  // 1..3: the end went from 5 to 4

@@ -73,7 +73,7 @@ struct HlsStreamState {
   std::optional<double> latency_seconds;
   TimeSource latency_source = TimeSource::kNone;
   // hls_playlist_age_seconds: since the newest segment's Media Sequence
-  // Number last went up (or the sequence restarted).
+  // Number last went above the highest seen (or the sequence restarted).
   std::optional<double> playlist_age_seconds;
   std::uint64_t target_duration = 0;  // hls_target_duration_seconds
   std::uint64_t media_sequence = 0;
@@ -158,7 +158,7 @@ class HlsStreamTracker {
   std::uint64_t previous_end_ = 0;
   std::uint64_t previous_discontinuity_sequence_ = 0;
   std::vector<std::uint64_t> previous_discontinuities_;  // sequence numbers
-  bool restarted_ = false;  // this Observe broke the sequence (backwards or shrank)
+  bool restarted_ = false;  // this Observe's media sequence went backwards
 
   std::uint64_t next_sequence_ = 0;  // the lowest not yet counted
   std::array<Counted, kRemembered> remembered_{};
