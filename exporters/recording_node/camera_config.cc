@@ -47,17 +47,7 @@ std::vector<CameraConfig> ParseCameras(MapReader& root, const std::string& file,
     c.url = split.url;
     c.username = m.String("username", split.user);
     if (m.Has("password")) m.Fail("password", "inline passwords are not accepted; use password_file");
-    const std::string password_file = m.String("password_file", "");
-    if (!password_file.empty()) {
-      std::filesystem::path p(password_file);
-      if (p.is_relative()) p = base / p;
-      auto secret = ReadFile(p.string());
-      if (!secret) m.Fail("password_file", "cannot read " + p.string() + ": " + secret.error());
-      c.password = *secret;
-      while (!c.password.empty() && (c.password.back() == '\n' || c.password.back() == '\r')) {
-        c.password.pop_back();
-      }
-    }
+    c.password = m.SecretFile("password_file");
     c.recording_dir = m.String("recording_dir", "");
     c.recorder_match = m.Regex("recorder_match", "");
     c.probe_interval =

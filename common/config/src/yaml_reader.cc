@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <limits>
 
+#include <filesystem>
+
+#include "vms/base/file.h"
 #include "vms/base/text.h"
 
 namespace vms {
@@ -204,6 +207,18 @@ std::vector<std::string> MapReader::StringList(const std::string& key) {
     out.push_back(item.Scalar());
   }
   return out;
+}
+
+std::string MapReader::SecretFile(const std::string& key) {
+  const std::string name = String(key, "");
+  if (name.empty()) return "";
+  std::filesystem::path path(name);
+  if (path.is_relative()) path = std::filesystem::path(file_).parent_path() / path;
+  auto secret = ReadFile(path.string());
+  if (!secret) Fail(key, "cannot read " + path.string() + ": " + secret.error());
+  std::string value = std::move(*secret);
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+  return value;
 }
 
 std::vector<long long> MapReader::IntegerList(const std::string& key, long long min,

@@ -50,6 +50,10 @@ class MapReader {
   // A regular expression, compiled to check it; returned as text.
   std::string Regex(const std::string& key, std::optional<std::string> fallback = {});
   std::vector<std::string> StringList(const std::string& key);
+  // The secret in the file that `key` names (a relative path is relative to
+  // the config file's directory), without trailing CR/LF; "" when the key is
+  // absent. The error names the file, never its content.
+  std::string SecretFile(const std::string& key);
   // A list of integers, each between min and max; absent: empty.
   std::vector<long long> IntegerList(const std::string& key, long long min = LLONG_MIN,
                                      long long max = LLONG_MAX);
