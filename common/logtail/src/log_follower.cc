@@ -1,0 +1,507 @@
+#include "vms/logtail/log_follower.h"
+
+#include <poll.h>
+#include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <vector>
+
+#include "followed_file.h"
+#include "vms/base/thread_name.h"
+#include "vms/logtail/log_checkpoint.h"
+
+namespace vms {
+
+using logtail_internal::FollowedFile;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+
+std::int64_t Nanos(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+struct LogFollower::State {
+  LineBatchFn consumer;
+  std::string checkpoint_path;  // empty: none
+  std::optional<FollowedFile> current;
+  std::vector<FollowedFile> draining;  // oldest first
+  bool restored = false;
+  Clock::time_point last_check{};
+  Clock::time_point last_checkpoint{};
+  std::optional<LogCheckpoint> written;
+  bool force_checkpoint = false;
+  std::string problem;  // what is wrong with the path now, logged on change
+  std::string checkpoint_problem;
+
+  std::vector<char> chunk = std::vector<char>(kReadChunk);
+  std::string joined;
+  std::vector<std::string_view> batch;
+
+  std::atomic<std::uint64_t> lines{0}, bytes{0}, too_long{0}, incomplete{0}, parse_errors{0},
+      renames{0}, truncates{0}, lag_bytes{0};
+  std::atomic<std::int64_t> caught_up_ns{0};
+  std::atomic<bool> present{false};
+};
+
+namespace {
+
+// The steps of one Poll(), on the state of one follower.
+class Pass {
+ public:
+  Pass(const std::string& path, const LogFollowerOptions& options, LogFollower::State& s)
+      : path_(path), options_(options), s_(s), now_(Clock::now()) {}
+
+  void Run() {
+    const bool tick = now_ - s_.last_check >= options_.poll_interval;
+    if (tick) s_.last_check = now_;
+    if (!s_.restored) {
+      Restore();
+      s_.restored = true;
+    } else {
+      LookAtPath();
+    }
+    bool caught_up = true;
+    std::uint64_t lag = 0;
+    for (std::size_t i = 0; i < s_.draining.size();) {
+      FollowedFile& f = s_.draining[i];
+      caught_up &= ReadNew(f, lag, /*is_current=*/false);
+      if (now_ >= f.drain_until) {
+        if (!f.partial.empty()) s_.incomplete.fetch_add(1, std::memory_order_relaxed);
+        s_.draining.erase(s_.draining.begin() + static_cast<std::ptrdiff_t>(i));
+        s_.force_checkpoint = true;
+      } else {
+        ++i;
+      }
+    }
+    if (s_.current) {
+      if (tick) CheckHead(*s_.current);
+      caught_up &= ReadNew(*s_.current, lag, /*is_current=*/true);
+    }
+    s_.lag_bytes.store(lag, std::memory_order_relaxed);
+    if (caught_up) s_.caught_up_ns.store(Nanos(now_), std::memory_order_relaxed);
+    if (!troubled_ && s_.current && s_.present.load(std::memory_order_relaxed)) Problem("");
+    MaybeCheckpoint();
+  }
+
+ private:
+  void Problem(std::string what) {
+    if (!what.empty()) troubled_ = true;
+    if (what == s_.problem) return;
+    if (what.empty()) {
+      spdlog::info("log file {}: following it again", path_);
+    } else {
+      spdlog::warn("log file {}: {}", path_, what);
+    }
+    s_.problem = std::move(what);
+  }
+
+  void Follow(FollowedFile f, std::uint64_t offset) {
+    f.pos.offset = offset;
+    s_.current = std::move(f);
+    s_.present.store(true, std::memory_order_relaxed);
+    s_.force_checkpoint = true;
+    Problem("");
+  }
+
+  // Opens the file at the path if it is there; nullopt (and the reason
+  // reported) if not.
+  std::optional<FollowedFile> OpenPath() {
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) != 0 && errno == ENOENT) {
+      Missing();
+      return std::nullopt;
+    }
+    auto f = FollowedFile::Open(path_);
+    if (!f) {
+      s_.present.store(false, std::memory_order_relaxed);
+      Problem(f.error());
+      return std::nullopt;
+    }
+    return std::move(*f);
+  }
+
+  void Missing() {
+    s_.present.store(false, std::memory_order_relaxed);
+    Problem("missing; waiting for it to appear");
+  }
+
+  // A first start, or a restart from the checkpoint.
+  void Restore() {
+    std::optional<LogCheckpoint> checkpoint;
+    if (!s_.checkpoint_path.empty()) {
+      auto read = ReadLogCheckpoint(s_.checkpoint_path);
+      if (read) {
+        checkpoint = std::move(*read);
+      } else {
+        spdlog::warn("log file {}: ignoring its checkpoint: {}", path_, read.error());
+      }
+    }
+    if (!checkpoint) {
+      if (auto f = OpenPath()) {
+        const std::uint64_t start = options_.start_at_end ? f->size : 0;
+        Follow(std::move(*f), start);
+      }
+      return;
+    }
+    std::vector<FileCheckpoint> files = checkpoint->draining;
+    if (checkpoint->current) files.push_back(*checkpoint->current);
+    struct stat st {};
+    const bool at_path = ::stat(path_.c_str(), &st) == 0;
+    for (const FileCheckpoint& c : files) {
+      std::optional<FollowedFile> f;
+      const bool is_path = at_path && st.st_dev == c.dev && st.st_ino == c.inode;
+      if (is_path) {
+        if (auto opened = FollowedFile::Open(path_); opened && opened->SameFile(c.dev, c.inode)) {
+          f = std::move(*opened);
+        }
+      } else {
+        f = logtail_internal::FindByInode(path_ + ".1", logtail_internal::DirName(path_), c.dev,
+                                          c.inode);
+      }
+      if (!f) {
+        spdlog::warn(
+            "log file {}: the file it was reading at the last stop is gone; lines "
+            "after offset {} in it are lost",
+            path_, c.offset);
+        continue;
+      }
+      auto same = f->HeadMatches(c);
+      auto size = f->Size();
+      if (!same || !size || !*same || *size < c.offset) {
+        // Truncated (or a new file on a reused inode) while we were stopped.
+        s_.truncates.fetch_add(1, std::memory_order_relaxed);
+        if (!is_path) continue;
+        f->pos.head_length = 0;
+        Follow(std::move(*f), 0);
+        continue;
+      }
+      f->pos = c;
+      if (is_path) {
+        s_.current = std::move(*f);
+        s_.present.store(true, std::memory_order_relaxed);
+      } else {
+        f->drain_until = now_ + options_.rotate_wait;
+        s_.draining.push_back(std::move(*f));
+      }
+    }
+    // A file at the path that was not in the checkpoint came after it: all new.
+    if (!s_.current) {
+      if (auto f = OpenPath()) Follow(std::move(*f), 0);
+    }
+  }
+
+  // Has the path been renamed away, removed, or replaced by a new file?
+  void LookAtPath() {
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) != 0) {
+      // A file renamed away is still read (nginx writes to it until USR1).
+      if (errno == ENOENT) {
+        Missing();
+      } else {
+        s_.present.store(false, std::memory_order_relaxed);
+        Problem(std::string("stat: ") + std::strerror(errno));
+      }
+      return;
+    }
+    if (s_.current && s_.current->SameFile(st.st_dev, st.st_ino)) {
+      s_.present.store(true, std::memory_order_relaxed);
+      return;
+    }
+    auto f = OpenPath();
+    if (!f) return;
+    if (s_.current && s_.current->SameFile(f->pos.dev, f->pos.inode)) return;  // raced back
+    if (s_.current) {
+      s_.renames.fetch_add(1, std::memory_order_relaxed);
+      s_.current->drain_until = now_ + options_.rotate_wait;
+      s_.draining.push_back(std::move(*s_.current));
+      s_.current.reset();
+    }
+    Follow(std::move(*f), 0);
+  }
+
+  // Copytruncate that wrote the file past the offset again between two looks.
+  void CheckHead(FollowedFile& f) {
+    auto same = f.HeadMatches();
+    if (same && !*same) Truncated(f);
+  }
+
+  void Truncated(FollowedFile& f) {
+    s_.truncates.fetch_add(1, std::memory_order_relaxed);
+    s_.force_checkpoint = true;
+    RecoverFromCopy(f);
+    if (!f.partial.empty()) s_.incomplete.fetch_add(1, std::memory_order_relaxed);
+    f.partial.clear();
+    f.pos.offset = 0;
+    f.pos.skipping = false;
+    f.pos.head_length = 0;
+    f.pos.head_hash = 0;
+  }
+
+  // logrotate's copytruncate copied the file to path.1 and then truncated
+  // it: lines written after the last read and before the copy are in the
+  // copy only. It is the copy if its first bytes are the file's.
+  void RecoverFromCopy(FollowedFile& f) {
+    if (f.pos.head_length == 0) return;
+    auto copy = FollowedFile::Open(path_ + ".1");
+    if (!copy || copy->SameFile(f.pos.dev, f.pos.inode)) return;
+    auto same = copy->HeadMatches(f.pos);
+    if (!same || !*same || copy->size <= f.pos.offset) return;
+    copy->pos.offset = f.pos.offset;
+    copy->pos.skipping = f.pos.skipping;
+    copy->partial = std::move(f.partial);
+    std::uint64_t ignored = 0;
+    ReadToEnd(*copy, ignored);
+    f.partial = std::move(copy->partial);
+  }
+
+  // Reads what is new in `f`; false if it could not read to the end.
+  bool ReadNew(FollowedFile& f, std::uint64_t& lag, bool is_current) {
+    auto size = f.Size();
+    if (!size) {
+      Problem(size.error());
+      return false;
+    }
+    if (*size < f.pos.offset) {
+      if (!is_current) {
+        f.drain_until = now_;  // a rotated file truncated: nothing left to drain
+        return true;
+      }
+      Truncated(f);
+    }
+    f.size = *size;
+    const bool ok = ReadToEnd(f, lag);
+    // A fingerprint that cannot be taken now (the file was truncated under
+    // the read) is taken at a later look, once the truncation is seen.
+    if (is_current && ok) (void)f.ExtendHead(f.pos.offset);
+    return ok;
+  }
+
+  bool ReadToEnd(FollowedFile& f, std::uint64_t& lag) {
+    while (true) {
+      auto n = f.ReadAt(f.pos.offset, s_.chunk.data(), s_.chunk.size());
+      if (!n) {
+        Problem(n.error());
+        lag += f.size > f.pos.offset ? f.size - f.pos.offset : 0;
+        return false;
+      }
+      if (*n == 0) break;
+      f.pos.offset += *n;
+      s_.bytes.fetch_add(*n, std::memory_order_relaxed);
+      // Published as it shrinks, so a scrape during a long backlog sees it.
+      s_.lag_bytes.store(lag + (f.size > f.pos.offset ? f.size - f.pos.offset : 0),
+                         std::memory_order_relaxed);
+      Split(f, std::string_view(s_.chunk.data(), *n));
+    }
+    lag += f.size > f.pos.offset ? f.size - f.pos.offset : 0;
+    return true;
+  }
+
+  // Hands on the complete lines of `data`, which follows f.partial.
+  void Split(FollowedFile& f, std::string_view data) {
+    const std::size_t max = options_.max_line_bytes;
+    s_.batch.clear();
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t nl = data.find('\n', start);
+      if (nl == std::string_view::npos) break;
+      const std::string_view piece = data.substr(start, nl - start);
+      start = nl + 1;
+      if (f.pos.skipping) {  // the end of an over-long line
+        f.pos.skipping = false;
+        continue;
+      }
+      std::string_view line = piece;
+      if (!f.partial.empty()) {
+        if (f.partial.size() + piece.size() > max) {
+          s_.too_long.fetch_add(1, std::memory_order_relaxed);
+          f.partial.clear();
+          continue;
+        }
+        // Only the first line of a chunk can continue the partial one, so
+        // one joined string per chunk holds it until the batch is handed on.
+        s_.joined.swap(f.partial);
+        s_.joined.append(piece);
+        f.partial.clear();
+        line = s_.joined;
+      } else if (piece.size() > max) {
+        s_.too_long.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+      if (line.empty()) continue;
+      s_.batch.push_back(line);
+      if (s_.batch.size() >= options_.max_batch_lines) Deliver();
+    }
+    const std::string_view rest = data.substr(start);
+    if (!rest.empty() && !f.pos.skipping) {
+      if (f.partial.size() + rest.size() > max) {
+        // Counted now and skipped to its newline: an over-long line is not held.
+        s_.too_long.fetch_add(1, std::memory_order_relaxed);
+        f.partial.clear();
+        f.pos.skipping = true;
+      } else {
+        f.partial.append(rest);
+      }
+    }
+    Deliver();
+  }
+
+  void Deliver() {
+    if (s_.batch.empty()) return;
+    s_.consumer(s_.batch);
+    s_.lines.fetch_add(s_.batch.size(), std::memory_order_relaxed);
+    s_.batch.clear();
+  }
+
+  void MaybeCheckpoint() {
+    if (s_.checkpoint_path.empty()) return;
+    LogCheckpoint c;
+    for (const FollowedFile& f : s_.draining) c.draining.push_back(f.Checkpoint());
+    if (s_.current) c.current = s_.current->Checkpoint();
+    if (s_.written && *s_.written == c) return;
+    if (!s_.force_checkpoint && now_ - s_.last_checkpoint < options_.checkpoint_interval) return;
+    s_.force_checkpoint = false;
+    s_.last_checkpoint = now_;
+    if (Status st = WriteLogCheckpoint(s_.checkpoint_path, c); !st.ok()) {
+      if (st.message() != s_.checkpoint_problem) {
+        spdlog::warn("log file {}: checkpoint not saved (a restart will start at the end): {}",
+                     path_, st.message());
+      }
+      s_.checkpoint_problem = st.message();
+      return;
+    }
+    s_.checkpoint_problem.clear();
+    s_.written = std::move(c);
+  }
+
+  const std::string& path_;
+  const LogFollowerOptions& options_;
+  LogFollower::State& s_;
+  const Clock::time_point now_;
+  bool troubled_ = false;  // a problem was reported in this pass
+};
+
+}  // namespace
+
+LogFollower::LogFollower(std::string path, LogFollowerOptions options, LineBatchFn consumer)
+    : path_(std::move(path)), options_(std::move(options)), state_(std::make_unique<State>()) {
+  state_->consumer = std::move(consumer);
+  if (!options_.state_dir.empty()) {
+    state_->checkpoint_path = CheckpointPath(options_.state_dir, path_);
+  }
+  state_->caught_up_ns.store(Nanos(Clock::now()));
+}
+
+LogFollower::~LogFollower() { Stop(); }
+
+void LogFollower::Poll() { Pass(path_, options_, *state_).Run(); }
+
+void LogFollower::Start() {
+  if (thread_.joinable()) return;
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wake_fd_ < 0) {
+    spdlog::error("log file {}: eventfd: {}; not following it", path_, std::strerror(errno));
+    return;
+  }
+  thread_ = std::thread([this] { Run(); });
+}
+
+void LogFollower::Stop() {
+  if (thread_.joinable()) {
+    const std::uint64_t one = 1;
+    if (::write(wake_fd_, &one, sizeof one) != sizeof one) {
+      spdlog::error("log file {}: waking its thread: {}", path_, std::strerror(errno));
+    }
+    thread_.join();
+  }
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+  wake_fd_ = -1;
+  // Writes the checkpoint of what was handed on; reads nothing more.
+  if (!state_->checkpoint_path.empty() && state_->restored) {
+    LogCheckpoint c;
+    for (const auto& f : state_->draining) c.draining.push_back(f.Checkpoint());
+    if (state_->current) c.current = state_->current->Checkpoint();
+    if (Status s = WriteLogCheckpoint(state_->checkpoint_path, c); !s.ok()) {
+      spdlog::warn("log file {}: checkpoint not saved at stop: {}", path_, s.message());
+    }
+  }
+}
+
+void LogFollower::Run() {
+  NameThisThread("logtail");
+  const int inotify_fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (inotify_fd < 0) {
+    spdlog::warn("log file {}: inotify unavailable ({}); polling every {} ms", path_,
+                 std::strerror(errno), options_.poll_interval.count());
+  }
+  const std::string dir = logtail_internal::DirName(path_);
+  int watch = -1;
+  alignas(inotify_event) char events[4096];
+  while (true) {
+    if (inotify_fd >= 0 && watch < 0) {
+      // The directory, not the file: it sees the file created, renamed and
+      // written, whichever inode the path names.
+      watch = ::inotify_add_watch(inotify_fd, dir.c_str(),
+                                  IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+                                      IN_ATTRIB | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF);
+    }
+    Poll();
+    pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {inotify_fd, POLLIN, 0}};
+    const int n =
+        ::poll(fds, inotify_fd >= 0 ? 2 : 1, static_cast<int>(options_.poll_interval.count()));
+    if (n < 0 && errno != EINTR) {
+      spdlog::error("log file {}: poll: {}; stopped following it", path_, std::strerror(errno));
+      break;
+    }
+    if (fds[0].revents & POLLIN) break;
+    if (inotify_fd >= 0 && (fds[1].revents & POLLIN)) {
+      while (true) {
+        const ssize_t got = ::read(inotify_fd, events, sizeof events);
+        if (got <= 0) break;
+        for (ssize_t at = 0; at < got;) {
+          const auto* e = reinterpret_cast<const inotify_event*>(events + at);
+          if (e->mask & IN_IGNORED) watch = -1;  // the directory went away
+          at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
+        }
+      }
+    }
+  }
+  if (inotify_fd >= 0) ::close(inotify_fd);
+}
+
+void LogFollower::AddParseErrors(std::uint64_t n) {
+  state_->parse_errors.fetch_add(n, std::memory_order_relaxed);
+}
+
+LogFollowerStats LogFollower::Stats() const {
+  const State& s = *state_;
+  LogFollowerStats out;
+  out.lines = s.lines.load(std::memory_order_relaxed);
+  out.bytes = s.bytes.load(std::memory_order_relaxed);
+  out.lines_too_long = s.too_long.load(std::memory_order_relaxed);
+  out.lines_incomplete = s.incomplete.load(std::memory_order_relaxed);
+  out.parse_errors = s.parse_errors.load(std::memory_order_relaxed);
+  out.rotations_rename = s.renames.load(std::memory_order_relaxed);
+  out.rotations_truncate = s.truncates.load(std::memory_order_relaxed);
+  out.lag_bytes = s.lag_bytes.load(std::memory_order_relaxed);
+  out.file_present = s.present.load(std::memory_order_relaxed);
+  const double behind =
+      static_cast<double>(Nanos(Clock::now()) - s.caught_up_ns.load(std::memory_order_relaxed)) /
+      1e9;
+  // One interval between looks is the normal gap, not lag.
+  const double normal = 2 * std::chrono::duration<double>(options_.poll_interval).count();
+  if (out.lag_bytes > 0 || behind > normal) out.lag_seconds = behind > 0 ? behind : 0;
+  return out;
+}
+
+}  // namespace vms
