@@ -35,7 +35,9 @@ struct LogFollowerOptions {
   // and write their last lines to the old file meanwhile.
   std::chrono::milliseconds rotate_wait{5000};
   // Most lines handed to the consumer in one call.
-  std::size_t max_batch_lines = 1024;
+  std::size_t max_batch_lines = 256;
+
+  bool operator==(const LogFollowerOptions&) const = default;
 };
 
 // What a follower has done, for self metrics. Counters only grow.
