@@ -91,6 +91,15 @@ Status FollowedFile::ExtendHead(std::uint64_t file_size) {
   return Status::Ok();
 }
 
+void FollowedFile::ExtendHeadWith(std::uint64_t offset, std::string_view bytes) {
+  const std::uint64_t have = pos.head_length;
+  if (have >= kHeadBytes || offset > have || offset + bytes.size() <= have) return;
+  const std::size_t from = static_cast<std::size_t>(have - offset);
+  const std::size_t take = std::min<std::size_t>(bytes.size() - from, kHeadBytes - have);
+  pos.head_hash = Fnv1a64(bytes.substr(from, take), have == 0 ? kFnv1a64Basis : pos.head_hash);
+  pos.head_length = static_cast<std::uint32_t>(have + take);
+}
+
 Result<std::size_t> FollowedFile::ReadAt(std::uint64_t offset, char* buf, std::size_t n) const {
   while (true) {
     const ssize_t got = ::pread(fd_, buf, n, static_cast<off_t>(offset));

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "vms/base/status.h"
 #include "vms/logtail/log_checkpoint.h"
@@ -37,8 +38,13 @@ class FollowedFile {
   // Whether this file's first bytes are those of `head` (a copy's test).
   Result<bool> HeadMatches(const FileCheckpoint& head) const;
   // Takes a longer fingerprint when the file has grown past it, up to
-  // kHeadBytes (call after HeadMatches() said yes).
+  // kHeadBytes, reading the first bytes again: for a file not read from its
+  // start (a first start at the end).
   Status ExtendHead(std::uint64_t size);
+  // Extends the fingerprint with bytes just read at `offset`, when they
+  // continue it: no second read, so no window in which the file can change
+  // between reading the bytes and fingerprinting them.
+  void ExtendHeadWith(std::uint64_t offset, std::string_view bytes);
   // Reads up to `n` bytes at the read position into `buf`; 0 at the end.
   Result<std::size_t> ReadAt(std::uint64_t offset, char* buf, std::size_t n) const;
 

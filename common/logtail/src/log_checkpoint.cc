@@ -33,8 +33,8 @@ std::string ErrnoText(int err) { return std::strerror(err); }
 
 }  // namespace
 
-std::uint64_t Fnv1a64(std::string_view bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
+std::uint64_t Fnv1a64(std::string_view bytes, std::uint64_t state) {
+  std::uint64_t h = state;
   for (unsigned char c : bytes) {
     h ^= c;
     h *= 0x100000001b3ull;

@@ -37,7 +37,6 @@ struct LogFollower::State {
   std::optional<FollowedFile> current;
   std::vector<FollowedFile> draining;  // oldest first
   bool restored = false;
-  Clock::time_point last_check{};
   Clock::time_point last_checkpoint{};
   std::optional<LogCheckpoint> written;
   bool force_checkpoint = false;
@@ -63,8 +62,6 @@ class Pass {
       : path_(path), options_(options), s_(s), now_(Clock::now()) {}
 
   void Run() {
-    const bool tick = now_ - s_.last_check >= options_.poll_interval;
-    if (tick) s_.last_check = now_;
     if (!s_.restored) {
       Restore();
       s_.restored = true;
@@ -84,10 +81,7 @@ class Pass {
         ++i;
       }
     }
-    if (s_.current) {
-      if (tick) CheckHead(*s_.current);
-      caught_up &= ReadNew(*s_.current, lag, /*is_current=*/true);
-    }
+    if (s_.current) caught_up &= ReadNew(*s_.current, lag, /*is_current=*/true);
     s_.lag_bytes.store(lag, std::memory_order_relaxed);
     if (caught_up) s_.caught_up_ns.store(Nanos(now_), std::memory_order_relaxed);
     if (!troubled_ && s_.current && s_.present.load(std::memory_order_relaxed)) Problem("");
@@ -108,6 +102,9 @@ class Pass {
 
   void Follow(FollowedFile f, std::uint64_t offset) {
     f.pos.offset = offset;
+    // Started past the first bytes (at the end): fingerprint them now. From
+    // the start, ReadToEnd takes them as it reads them.
+    if (offset > 0) (void)f.ExtendHead(f.size);
     s_.current = std::move(f);
     s_.present.store(true, std::memory_order_relaxed);
     s_.force_checkpoint = true;
@@ -230,12 +227,6 @@ class Pass {
     Follow(std::move(*f), 0);
   }
 
-  // Copytruncate that wrote the file past the offset again between two looks.
-  void CheckHead(FollowedFile& f) {
-    auto same = f.HeadMatches();
-    if (same && !*same) Truncated(f);
-  }
-
   void Truncated(FollowedFile& f) {
     s_.truncates.fetch_add(1, std::memory_order_relaxed);
     s_.force_checkpoint = true;
@@ -261,7 +252,7 @@ class Pass {
     copy->pos.skipping = f.pos.skipping;
     copy->partial = std::move(f.partial);
     std::uint64_t ignored = 0;
-    ReadToEnd(*copy, ignored);
+    ReadToEnd(*copy, ignored, /*watch_head=*/false);
     f.partial = std::move(copy->partial);
   }
 
@@ -280,14 +271,14 @@ class Pass {
       Truncated(f);
     }
     f.size = *size;
-    const bool ok = ReadToEnd(f, lag);
-    // A fingerprint that cannot be taken now (the file was truncated under
-    // the read) is taken at a later look, once the truncation is seen.
-    if (is_current && ok) (void)f.ExtendHead(f.pos.offset);
-    return ok;
+    return ReadToEnd(f, lag, is_current);
   }
 
-  bool ReadToEnd(FollowedFile& f, std::uint64_t& lag) {
+  // With `watch_head`, each chunk is used only if the file's first bytes are
+  // still those it had: checked after the read, so a chunk read before a
+  // copytruncate is kept and one read after it (new lines at an old offset)
+  // is not. The first bytes are in the page cache: a microsecond a chunk.
+  bool ReadToEnd(FollowedFile& f, std::uint64_t& lag, bool watch_head) {
     while (true) {
       auto n = f.ReadAt(f.pos.offset, s_.chunk.data(), s_.chunk.size());
       if (!n) {
@@ -296,6 +287,14 @@ class Pass {
         return false;
       }
       if (*n == 0) break;
+      if (watch_head) {
+        auto same = f.HeadMatches();
+        if (same && !*same) {
+          Truncated(f);
+          continue;
+        }
+        f.ExtendHeadWith(f.pos.offset, std::string_view(s_.chunk.data(), *n));
+      }
       f.pos.offset += *n;
       s_.bytes.fetch_add(*n, std::memory_order_relaxed);
       // Published as it shrinks, so a scrape during a long backlog sees it.

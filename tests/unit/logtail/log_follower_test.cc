@@ -235,6 +235,36 @@ TEST_F(LogFollowerTest, CopytruncateStartsOverAndReadsTheCopysTail) {
   EXPECT_EQ(Take(), Lines{"6"});
 }
 
+// The race the head check after each read exists for: a copytruncate, and
+// more than a chunk of new lines, between two reads of one long backlog.
+TEST_F(LogFollowerTest, CopytruncateInTheMiddleOfALongRead) {
+  options_.start_at_end = false;
+  std::string old_text, new_text;
+  for (int i = 0; i < 30000; ++i) old_text += "old " + std::to_string(i) + "\n";
+  for (int i = 0; i < 10000; ++i) new_text += "new line " + std::to_string(i) + "\n";
+  ASSERT_GT(new_text.size(), 64u * 1024);
+  Writer w(path_);
+  w.Write(old_text);
+  bool rotated = false;
+  std::vector<std::string> got;
+  LogFollower f(path_, options_, [&](auto lines) {
+    for (std::string_view l : lines) got.emplace_back(l);
+    if (!rotated) {
+      rotated = true;
+      fs::copy_file(path_, path_ + ".1");
+      ASSERT_EQ(::truncate(path_.c_str(), 0), 0);
+      w.Write(new_text);
+    }
+  });
+  f.Poll();
+  f.Poll();
+  ASSERT_EQ(got.size(), 40000u);
+  for (int i = 0; i < 30000; ++i) ASSERT_EQ(got[i], "old " + std::to_string(i));
+  for (int i = 0; i < 10000; ++i) ASSERT_EQ(got[30000 + i], "new line " + std::to_string(i));
+  EXPECT_EQ(f.Stats().rotations_truncate, 1u);
+  EXPECT_EQ(f.Stats().lines_incomplete, 0u);
+}
+
 TEST_F(LogFollowerTest, TruncatedAndRefilledPastTheOffsetIsSeenByTheFingerprint) {
   Writer w(path_);
   auto f = Make();

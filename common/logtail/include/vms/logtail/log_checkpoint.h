@@ -57,7 +57,9 @@ Result<std::optional<LogCheckpoint>> ReadLogCheckpoint(const std::string& path);
 // a power loss the follower may read a few seconds of lines again.
 Status WriteLogCheckpoint(const std::string& path, const LogCheckpoint& checkpoint);
 
-// FNV-1a, 64 bits: the fingerprint of a file's first bytes.
-std::uint64_t Fnv1a64(std::string_view bytes);
+// FNV-1a, 64 bits: the fingerprint of a file's first bytes. Incremental:
+// Fnv1a64(b, Fnv1a64(a)) == Fnv1a64(a + b).
+inline constexpr std::uint64_t kFnv1a64Basis = 0xcbf29ce484222325ull;
+std::uint64_t Fnv1a64(std::string_view bytes, std::uint64_t state = kFnv1a64Basis);
 
 }  // namespace vms
