@@ -13,13 +13,6 @@
 namespace vms::accesslog_internal {
 namespace {
 
-int Hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Reads a quoted field at the front of `s` (which starts with '"') into
 // `out`, unescaped, and moves `s` past its closing quote.
 bool TakeQuoted(std::string_view& s, std::string& out) {
@@ -39,8 +32,9 @@ bool TakeQuoted(std::string_view& s, std::string& out) {
         i += 2;
         continue;
       }
-      if (e == 'x' && i + 3 < s.size() && Hex(s[i + 2]) >= 0 && Hex(s[i + 3]) >= 0) {
-        out.push_back(static_cast<char>(Hex(s[i + 2]) * 16 + Hex(s[i + 3])));
+      if (e == 'x' && i + 3 < s.size() && HexDigitValue(s[i + 2]) >= 0 &&
+          HexDigitValue(s[i + 3]) >= 0) {
+        out.push_back(static_cast<char>(HexDigitValue(s[i + 2]) * 16 + HexDigitValue(s[i + 3])));
         i += 4;
         continue;
       }

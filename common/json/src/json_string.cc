@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "vms/base/text.h"
+
 namespace vms {
 namespace {
 
@@ -10,19 +12,12 @@ bool Fail(JsonStringError* error, std::size_t offset, std::string_view what) {
   return false;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // The four hex digits at body[at..at+4), or -1.
 long ReadHex4(std::string_view body, std::size_t at) {
   if (at + 4 > body.size()) return -1;
   long v = 0;
   for (std::size_t i = 0; i < 4; ++i) {
-    const int d = HexValue(body[at + i]);
+    const int d = HexDigitValue(body[at + i]);
     if (d < 0) return -1;
     v = v * 16 + d;
   }
