@@ -7,19 +7,12 @@
 namespace vms {
 namespace {
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Exactly `digits` hex digits into `out`.
 bool ParseHex(std::string_view text, std::size_t digits, std::uint64_t& out) {
   if (text.size() != digits) return false;
   out = 0;
   for (const char c : text) {
-    const int d = HexDigit(c);
+    const int d = HexDigitValue(c);
     if (d < 0) return false;
     out = out << 4 | static_cast<std::uint64_t>(d);
   }

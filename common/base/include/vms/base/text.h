@@ -28,4 +28,8 @@ bool ParseNumber(std::string_view s, T& out) {
   return ec == std::errc() && end == s.data() + s.size();
 }
 
+// The value of one hex digit (0-9, a-f, A-F), or -1 (percent-encoding,
+// \xHH and \uXXXX escapes).
+int HexDigitValue(char c);
+
 }  // namespace vms
