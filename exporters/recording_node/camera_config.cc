@@ -1,16 +1,14 @@
 #include "recording_node/camera_config.h"
 
 #include <filesystem>
-#include <regex>
 #include <set>
 
 #include "vms/base/file.h"
 #include "vms/base/url_credentials.h"
+#include "vms/config/camera_id.h"
 
 namespace vms::recording_node {
 namespace {
-
-const std::regex kCameraId("^[A-Za-z0-9_.:-]{1,128}$");
 
 bool IsRtspUrl(const std::string& s) { return s.starts_with("rtsp://") || s.starts_with("rtsps://"); }
 
@@ -29,10 +27,7 @@ std::vector<CameraConfig> ParseCameras(MapReader& root, const std::string& file,
   const std::filesystem::path base = std::filesystem::path(file).parent_path();
   root.Each("cameras", [&](MapReader& m) {
     CameraConfig c;
-    c.id = m.String("id");
-    if (!std::regex_match(c.id, kCameraId)) {
-      m.Fail("id", "must be 1-128 characters of A-Z a-z 0-9 _ . : -");
-    }
+    c.id = ReadCameraId(m, "id");
     if (!ids.insert(c.id).second) m.Fail("id", "duplicate camera id \"" + c.id + "\"");
     c.url = m.String("url");
     if (!c.url.starts_with("rtsp://")) {
@@ -108,7 +103,7 @@ std::optional<DiscoveredCamera> DiscoverFromCommandLine(const std::vector<std::s
     cam.recording_dir = out_path.parent_path().string();
     cam.id = out_path.parent_path().filename().string();
   }
-  if (cam.id.empty() || !std::regex_match(cam.id, kCameraId)) {
+  if (!IsCameraId(cam.id)) {
     std::string host_path = HostAndPath(SplitUrlCredentials(cam.url).url);
     for (char& c : host_path) {
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') c = '_';

@@ -1,12 +1,15 @@
 #pragma once
 
+#include <vector>
+
+#include "streaming_gateway/stream_config.h"
 #include "vms/app/role.h"
 
 namespace vms::streaming_gateway {
 
-// Only the common sections so far; streams and access logs come with their
-// collectors.
-struct Config : CommonConfig {};
+struct Config : CommonConfig {
+  std::vector<StreamConfig> streams;
+};
 
 const RoleDefinition<Config>& Definition();
 

@@ -27,7 +27,8 @@ const std::regex kVolatile(
     "^(process_[a-z_]+|vms_exporter_collector_duration_seconds|"
     "vms_exporter_config_last_reload_success_timestamp_seconds|disk_space_[a-z_]+_bytes|"
     "disk_inodes(_[a-z_]+)?|camera_probe_duration_seconds|camera_probe_timestamp_seconds|"
-    "camera_probes_total|camera_probe_failures_total)(\\{.*\\})? .*$");
+    "camera_probes_total|camera_probe_failures_total|stream_latency_seconds|"
+    "hls_playlist_age_seconds)(\\{.*\\})? .*$");
 const std::regex kBuildInfo("^vms_exporter_build_info\\{.*\\} 1$");
 
 std::string Normalize(const std::string& exposition) {
@@ -110,6 +111,21 @@ bool Has(const std::string& body, const std::string& line) {
   return body.find(line) != std::string::npos;
 }
 
+// The streaming gateway's playlist: a finished (VOD) one, three segments of
+// known sizes.
+void WriteVodPlaylist(const std::string& dir) {
+  fs::create_directories(dir);
+  std::ofstream playlist(dir + "/index.m3u8");
+  playlist << "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n"
+              "#EXT-X-PLAYLIST-TYPE:VOD\n";
+  for (int i = 0; i < 3; ++i) {
+    playlist << "#EXT-X-PROGRAM-DATE-TIME:2025-01-01T00:00:0" << 2 * i << ".000Z\n#EXTINF:2.000,\nseg"
+             << i << ".ts\n";
+    std::ofstream(dir + "/seg" + std::to_string(i) + ".ts") << std::string(1000 * (i + 1), 'x');
+  }
+  playlist << "#EXT-X-ENDLIST\n";
+}
+
 class GoldenTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(GoldenTest, MetricsMatchGoldenFile) {
@@ -123,6 +139,7 @@ TEST_P(GoldenTest, MetricsMatchGoldenFile) {
   const std::string recordings = MakeTempDir();
   fs::create_directories(recordings + "/cam1");
   if (role == "recording_node") AddSegment(recordings + "/cam1", "20250101-000000.ts");
+  if (role == "streaming_gateway") WriteVodPlaylist(recordings + "/hls");
   if (fs::exists(SourcePath("tests/golden/" + role + ".yml"))) {
     args.push_back("--config.file=" + WriteConfig(role, recordings));
   }
@@ -148,6 +165,12 @@ TEST_P(GoldenTest, MetricsMatchGoldenFile) {
     reply = WaitFor(exporter.port(), has("camera_fps{camera_id=\"cam1\"} 0\n"));
     EXPECT_TRUE(Has(reply.body, "recording_segments_total{camera_id=\"cam1\"} 3\n"))
         << exporter.Log();
+  }
+  if (role == "streaming_gateway") {
+    reply = WaitFor(exporter.port(), [](const std::string& body) {
+      return Has(body, "stream_up{camera_id=\"lobby\",protocol=\"rtsp\"} 0\n") &&
+             Has(body, "hls_segments_total{camera_id=\"lobby\",quality=\"default\"} 3\n");
+    });
   }
   ASSERT_EQ(reply.status, 200);
 

@@ -3,10 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
 #include <future>
 #include <thread>
-
-#include <boost/asio/executor_work_guard.hpp>
 
 namespace vms {
 namespace {
@@ -51,7 +50,12 @@ TEST_F(BlockingRunnerTest, AStuckCallHoldsOneThreadOnly) {
   BlockingRunner runner(io_, 2);
   std::promise<void> release;
   auto released = release.get_future().share();
-  runner.Run<int>([released] { released.wait(); return 0; }, [](int) {});
+  runner.Run<int>(
+      [released] {
+        released.wait();
+        return 0;
+      },
+      [](int) {});
   std::promise<int> answer;
   runner.Run<int>([] { return 42; }, [&](int v) { answer.set_value(v); });
   EXPECT_EQ(answer.get_future().get(), 42);
@@ -68,12 +72,13 @@ TEST_F(BlockingRunnerTest, DestroyedWhileACallIsStuckDropsTheAnswer) {
   std::atomic<bool> returned{false};
   {
     BlockingRunner runner(io_, 1);
-    runner.Run<int>([released, &returned] {
-                      released.wait();
-                      returned = true;
-                      return 1;
-                    },
-                    [&](int) { delivered = true; });
+    runner.Run<int>(
+        [released, &returned] {
+          released.wait();
+          returned = true;
+          return 1;
+        },
+        [&](int) { delivered = true; });
     std::this_thread::sleep_for(10ms);  // let the job start
   }
   release.set_value();
