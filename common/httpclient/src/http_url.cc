@@ -1,6 +1,7 @@
 #include "vms/httpclient/http_url.h"
 
 #include "vms/base/text.h"
+#include "vms/base/uri.h"
 #include "vms/base/url_authority.h"
 #include "vms/base/url_credentials.h"
 
@@ -69,42 +70,14 @@ Result<HttpUrl> ParseHttpUrl(std::string_view url) {
 Result<HttpUrl> ResolveLocation(const HttpUrl& base, std::string_view location) {
   location = Trim(location);
   if (location.empty()) return Status::Error("redirect without a Location");
-  if (StartsWithNoCase(location, kHttp) || StartsWithNoCase(location, kHttps)) {
-    auto url = ParseHttpUrl(location);
-    if (!url.ok()) return Status::Error("redirect Location: " + url.error());
-    url->user.clear();
-    url->password.clear();
-    url->has_credentials = false;
-    return url;
-  }
-  if (location.starts_with("//")) {
-    return ResolveLocation(base,
-                           std::string(base.tls ? "https:" : "http:") + std::string(location));
-  }
-  // Any other scheme (ftp:, javascript:) before the first '/', '?' or '#'.
-  const std::size_t colon = location.find(':');
-  if (colon != std::string_view::npos && colon < location.find_first_of("/?#")) {
-    return Status::Error("redirect to a scheme other than http or https");
-  }
-  HttpUrl out = base;
-  out.user.clear();
-  out.password.clear();
-  out.has_credentials = false;
-  const std::string_view base_path = std::string_view(base.target).substr(0, base.target.find('?'));
-  if (location.front() == '/') {
-    out.target = WithoutFragment(location);
-  } else if (location.front() == '?') {
-    out.target = std::string(base_path) + WithoutFragment(location);
-  } else if (location.front() == '#') {
-    out.target = base.target;
-  } else {
-    out.target =
-        std::string(base_path.substr(0, base_path.rfind('/') + 1)) + WithoutFragment(location);
-  }
-  if (!SafeTarget(out.target)) {
-    return Status::Error("redirect Location has spaces or control characters");
-  }
-  return out;
+  // The base is written without credentials, so a relative reference never
+  // carries them, and an absolute one's own are dropped below.
+  auto url = ParseHttpUrl(ResolveUri(base.ToString(), location));
+  if (!url.ok()) return Status::Error("redirect Location: " + url.error());
+  url->user.clear();
+  url->password.clear();
+  url->has_credentials = false;
+  return url;
 }
 
 }  // namespace vms

@@ -86,6 +86,7 @@ TEST(HttpUrlTest, ResolvesRelativeLocations) {
   EXPECT_EQ(ResolveLocation(Base(), "?y=2")->ToString(),
             "https://api.local:8443/v1/health/check?y=2");
   EXPECT_EQ(ResolveLocation(Base(), "//cdn.local/a")->ToString(), "https://cdn.local/a");
+  EXPECT_EQ(ResolveLocation(Base(), "../up/./x")->ToString(), "https://api.local:8443/v1/up/x");
   EXPECT_EQ(ResolveLocation(Base(), " /trimmed ")->ToString(), "https://api.local:8443/trimmed");
   const auto relative = ResolveLocation(Base(), "next");
   EXPECT_FALSE(relative->has_credentials);

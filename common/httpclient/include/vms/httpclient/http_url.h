@@ -32,9 +32,9 @@ struct HttpUrl {
 // refused: it would split the request line. The error never repeats the URL.
 Result<HttpUrl> ParseHttpUrl(std::string_view url);
 
-// The URL a redirect's Location names, relative to the URL that answered
-// (RFC 3986 references: absolute, //authority, /path, path, ?query; dot
-// segments are left to the server). Credentials are never carried over.
+// The URL a redirect's Location names, resolved against the URL that
+// answered (ResolveUri). Credentials are never carried over; a scheme other
+// than http(s) is an error.
 Result<HttpUrl> ResolveLocation(const HttpUrl& base, std::string_view location);
 
 }  // namespace vms
