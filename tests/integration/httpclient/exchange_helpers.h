@@ -5,10 +5,19 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <optional>
+#include <string>
 
 #include "vms/httpclient/http_exchange.h"
 
 namespace vms::test {
+
+inline HttpClientRequest Request(const std::string& url,
+                                 std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  HttpClientRequest r;
+  r.url = url;
+  r.timeout = timeout;
+  return r;
+}
 
 // Runs one exchange on an io_context of its own until it called back, or
 // a bound well past its timeout, which only a hung exchange reaches.
@@ -23,11 +32,7 @@ inline HttpClientResult Fetch(HttpClientRequest request) {
   return result ? std::move(*result) : HttpClientResult{};
 }
 
-inline HttpClientResult Fetch(const std::string& url) {
-  HttpClientRequest request;
-  request.url = url;
-  return Fetch(std::move(request));
-}
+inline HttpClientResult Fetch(const std::string& url) { return Fetch(Request(url)); }
 
 // The phases of a one-connection exchange follow each other without
 // overlap (after a redirect, durations are sums over the connections).

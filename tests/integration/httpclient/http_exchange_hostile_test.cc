@@ -25,9 +25,7 @@ std::string Url(const HostilePeer& peer, const std::string& scheme = "http") {
 }
 
 HttpClientRequest Request(const std::string& url, std::chrono::milliseconds timeout) {
-  HttpClientRequest r;
-  r.url = url;
-  r.timeout = timeout;
+  HttpClientRequest r = test::Request(url, timeout);
   r.tls.insecure_skip_verify = true;
   // Built once, as a configured probe does, so that OpenSSL's first-use
   // set-up (slow under valgrind) does not eat a short deadline.

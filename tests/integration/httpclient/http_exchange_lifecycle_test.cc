@@ -48,10 +48,7 @@ struct StallingPeer {
 };
 
 HttpClientRequest Request(const std::string& url, std::chrono::milliseconds timeout = 10s) {
-  HttpClientRequest r;
-  r.url = url;
-  r.timeout = timeout;
-  return r;
+  return test::Request(url, timeout);
 }
 
 TEST(HttpExchangeLifecycleTest, AbandonClosesAtOnceAndNeverCallsBack) {

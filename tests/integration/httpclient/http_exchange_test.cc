@@ -16,35 +16,20 @@ using namespace std::chrono_literals;
 using test::ExpectPhasesInOrder;
 using test::Fetch;
 using test::NginxFixture;
+using test::Request;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-class HttpExchangeTest : public ::testing::Test {
+class HttpExchangeTest : public test::NginxSuite {
  protected:
-  static void SetUpTestSuite() { nginx_ = new NginxFixture(); }
-  static void TearDownTestSuite() {
-    delete nginx_;
-    nginx_ = nullptr;
-  }
-  void SetUp() override { ASSERT_TRUE(nginx_->ready()) << nginx_->Log(); }
-
-  static HttpClientRequest Request(const std::string& url) {
-    HttpClientRequest r;
-    r.url = url;
-    return r;
-  }
   static HttpClientRequest Tls(const std::string& url, const std::string& server_name = "") {
     HttpClientRequest r = Request(url);
     r.tls.ca_file = nginx_->ca_file();
     r.tls.server_name = server_name;
     return r;
   }
-
-  static NginxFixture* nginx_;
 };
-
-NginxFixture* HttpExchangeTest::nginx_ = nullptr;
 
 TEST_F(HttpExchangeTest, GetReturnsStatusHeadersBodyAndPhases) {
   const auto r = Fetch(nginx_->Http("/health"));

@@ -6,11 +6,11 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/steady_timer.hpp>
 #include <sstream>
 
 #include "nginx_fixture.h"
 #include "support/hostile_peer.h"
+#include "support/run_until.h"
 #include "vms/httpclient/http_probe.h"
 #include "vms/probe/probe_scheduler.h"
 
@@ -22,15 +22,8 @@ using test::NginxFixture;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class HttpProbeSchedulerTest : public ::testing::Test {
+class HttpProbeSchedulerTest : public test::NginxSuite {
  protected:
-  static void SetUpTestSuite() { nginx_ = new NginxFixture(); }
-  static void TearDownTestSuite() {
-    delete nginx_;
-    nginx_ = nullptr;
-  }
-  void SetUp() override { ASSERT_TRUE(nginx_->ready()) << nginx_->Log(); }
-
   static HttpProbeConfig Config(const std::string& url) {
     HttpProbeConfig config;
     config.target = "api";
@@ -48,27 +41,16 @@ class HttpProbeSchedulerTest : public ::testing::Test {
     auto probe = std::make_shared<HttpProbe>(io, std::move(config));
     ProbeScheduler scheduler(io, 2);
     scheduler.Add(probe, {.interval = 50ms, .timeout = timeout, .jitter = 0});
-    boost::asio::steady_timer poll(io);
-    const auto give_up = std::chrono::steady_clock::now() + timeout * static_cast<int>(runs) + 10s;
-    std::function<void()> check = [&] {
-      const auto latest = probe->Latest();
-      if ((latest && latest->probes_total >= runs) || std::chrono::steady_clock::now() > give_up) {
-        scheduler.Stop();
-        io.stop();
-        return;
-      }
-      poll.expires_after(5ms);
-      poll.async_wait([&](auto) { check(); });
-    };
-    check();
-    io.run();
+    test::RunUntil(
+        io,
+        [&] {
+          const auto latest = probe->Latest();
+          return latest && latest->probes_total >= runs;
+        },
+        timeout * static_cast<int>(runs) + 10s, [&] { scheduler.Stop(); });
     return probe->Latest();
   }
-
-  static NginxFixture* nginx_;
 };
-
-NginxFixture* HttpProbeSchedulerTest::nginx_ = nullptr;
 
 TEST_F(HttpProbeSchedulerTest, HealthyEndpointIsUpWithItsExchange) {
   HttpProbeConfig config = Config(nginx_->Https("/health"));

@@ -182,4 +182,17 @@ location /bearer/ { if ($http_authorization != "Bearer )" +
   std::unique_ptr<NginxServer> nginx_;
 };
 
+// A suite sharing one nginx: started once, checked before each test.
+class NginxSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { nginx_ = new NginxFixture(); }
+  static void TearDownTestSuite() {
+    delete nginx_;
+    nginx_ = nullptr;
+  }
+  void SetUp() override { ASSERT_TRUE(nginx_->ready()) << nginx_->Log(); }
+
+  static inline NginxFixture* nginx_ = nullptr;
+};
+
 }  // namespace vms::test

@@ -18,6 +18,7 @@
 
 #include "support/camera_sim.h"
 #include "support/hostile_peer.h"
+#include "support/run_until.h"
 #include "support/subprocess.h"
 #include "vms/probe/probe_scheduler.h"
 
@@ -78,20 +79,8 @@ class RtspProbeTest : public ::testing::Test {
     ProbeScheduler scheduler(io, 4);
     auto recorder = std::make_shared<RecordingProbe>(probe);
     scheduler.Add(recorder, schedule);
-    boost::asio::steady_timer poll(io);
-    const auto give_up = std::chrono::steady_clock::now() + limit;
-    std::function<void()> check = [&] {
-      if (recorder->seen.size() >= results || std::chrono::steady_clock::now() > give_up) {
-        scheduler.Stop();
-        io.stop();
-        return;
-      }
-      poll.expires_after(5ms);
-      poll.async_wait([&](auto) { check(); });
-    };
-    check();
-    io.restart();
-    io.run();
+    test::RunUntil(
+        io, [&] { return recorder->seen.size() >= results; }, limit, [&] { scheduler.Stop(); });
     auto seen = recorder->seen;
     seen.resize(std::min(seen.size(), results));
     return seen;
