@@ -53,7 +53,7 @@ void HttpConnection::Begin() {
   }
   resolver_.async_resolve(
       request_.url.host, std::to_string(request_.url.port),
-      [self](const boost::system::error_code& ec, tcp::resolver::results_type results) {
+      [self](const boost::system::error_code& ec, const tcp::resolver::results_type& results) {
         if (self->done_) return;
         if (ec) {
           return self->Fail(HttpFailure::kResolve,

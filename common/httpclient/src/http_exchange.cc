@@ -29,7 +29,7 @@ bool HttpExchange::running() const { return run_ && !run_->done(); }
 Status ValidateHttpClientRequest(const HttpClientRequest& request) {
   const auto url = ParseHttpUrl(request.url);
   if (!url.ok()) return Status::Error("url: " + url.error());
-  if (const Status s = internal::CheckRequestHeaders(request.method, request.headers); !s.ok()) {
+  if (Status s = internal::CheckRequestHeaders(request.method, request.headers); !s.ok()) {
     return s;
   }
   if (request.timeout <= std::chrono::milliseconds::zero()) {

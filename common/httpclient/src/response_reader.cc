@@ -9,7 +9,7 @@ namespace http = boost::beast::http;
 namespace {
 // Beast needs a whole chunk-size line before it moves on; a peer sending one
 // without end is cut off here.
-constexpr std::size_t kMaxLine = 16 * 1024;
+constexpr std::size_t kMaxLine = std::size_t{16} * 1024;
 }  // namespace
 
 ResponseReader::ResponseReader(std::size_t max_header_bytes, std::uint64_t max_body_bytes,
