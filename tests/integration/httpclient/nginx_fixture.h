@@ -12,10 +12,11 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "support/hostile_peer.h"
-#include "support/nginx_server.h"
+#include "support/nginx_process.h"
 #include "support/subprocess.h"
 #include "vms/base/text.h"
 
@@ -28,21 +29,32 @@ class NginxFixture {
   static constexpr char kBearer[] = "tok-3141-5926";
 
   NginxFixture() : dir_(MakeTempDir()), ipv6_(HasIpv6Loopback()) {
+    // nginx's worker runs as nobody under root and reads the site and the
+    // htpasswd file (the master alone reads the keys).
+    std::filesystem::permissions(
+        dir_, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                  std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                  std::filesystem::perms::others_exec);
     MakePki();
     MakeSite();
     http_port_ = FreePort();
     https_port_ = FreePort();
     mtls_port_ = FreePort();
-    nginx_ = std::make_unique<NginxServer>(
-        dir_, HttpBlock(), std::vector<unsigned short>{http_port_, https_port_, mtls_port_});
+    // Every server is ours; NginxProcess's own one (on a port of its own)
+    // stays empty.
+    nginx_ = std::make_unique<NginxProcess>(HttpBlock(), "");
+    ready_ = nginx_->ready();
+    for (const unsigned short port : {http_port_, https_port_, mtls_port_}) {
+      ready_ = ready_ && WaitForPort(port, std::chrono::seconds(10));
+    }
   }
   ~NginxFixture() {
     nginx_.reset();
     std::filesystem::remove_all(dir_);
   }
 
-  bool ready() const { return nginx_->ready(); }
-  std::string Log() const { return nginx_->Log(); }
+  bool ready() const { return ready_; }
+  std::string Log() const { return nginx_->ErrorLog(); }
   bool ipv6() const { return ipv6_; }
   const std::string& dir() const { return dir_; }
   std::string ca_file() const { return dir_ + "/pki/ca.crt"; }
@@ -150,28 +162,34 @@ location /bearer/ { if ($http_authorization != "Bearer )" +
 
   std::string HttpBlock() const {
     const std::string include = "  include " + dir_ + "/locations.conf;\n";
-    const std::string v6 = ipv6_ ? "  listen [::1]:" : "  # no IPv6 loopback: ";
-    const auto tls = [&](const std::string& cert) {
-      return "  ssl_certificate " + pki(cert + ".crt") + ";\n  ssl_certificate_key " +
-             pki((cert == "good-chain" ? std::string("good") : cert) + ".key") + ";\n";
+    const auto tls = [&](const std::string& cert, const std::string& key) {
+      return "  ssl_certificate " + pki(cert) + ";\n  ssl_certificate_key " + pki(key) + ";\n";
+    };
+    // [::1] too when the machine has it, on the same port numbers.
+    const auto listen = [&](unsigned short port, const std::string& options) {
+      std::string out = "  listen 127.0.0.1:" + std::to_string(port) + options + ";\n";
+      if (ipv6_) out += "  listen [::1]:" + std::to_string(port) + options + ";\n";
+      return out;
     };
     const std::string https = std::to_string(https_port_);
-    return "  types { text/html html; text/plain txt; application/octet-stream bin; }\n"
-           "  default_type application/octet-stream;\n"
-           "  root " +
-           dir_ +
-           "/www;\n"
-           "server {\n  listen 127.0.0.1:" +
-           std::to_string(http_port_) + ";\n" + v6 + std::to_string(http_port_) + ";\n" + include +
-           "}\n" + "server {\n  listen 127.0.0.1:" + https + " ssl default_server;\n" + v6 + https +
-           " ssl default_server;\n  server_name localhost;\n" + tls("good-chain") + include +
-           "}\n" + "server {\n  listen 127.0.0.1:" + https +
-           " ssl;\n  server_name expired.test;\n" + tls("expired") + include + "}\n" +
-           "server {\n  listen 127.0.0.1:" + https + " ssl;\n  server_name wrong.test;\n" +
-           tls("other") + include + "}\n" +
-           "server {\n  listen 127.0.0.1:" + std::to_string(mtls_port_) + " ssl;\n" +
-           tls("good-chain") + "  ssl_client_certificate " + ca_file() +
-           ";\n  ssl_verify_client on;\n" + include + "}\n";
+    std::ostringstream c;
+    c << "  types { text/html html; text/plain txt; application/octet-stream bin; }\n"
+      << "  default_type application/octet-stream;\n"
+      << "  root " << dir_ << "/www;\n";
+    c << "server {\n" << listen(http_port_, "") << include << "}\n";
+    // One port, certificates picked by SNI.
+    c << "server {\n"
+      << listen(https_port_, " ssl default_server") << "  server_name localhost;\n"
+      << tls("good-chain.crt", "good.key") << include << "}\n";
+    c << "server {\n  listen 127.0.0.1:" << https << " ssl;\n  server_name expired.test;\n"
+      << tls("expired.crt", "expired.key") << include << "}\n";
+    c << "server {\n  listen 127.0.0.1:" << https << " ssl;\n  server_name wrong.test;\n"
+      << tls("other.crt", "other.key") << include << "}\n";
+    c << "server {\n  listen 127.0.0.1:" << mtls_port_ << " ssl;\n"
+      << tls("good-chain.crt", "good.key") << "  ssl_client_certificate " << ca_file()
+      << ";\n  ssl_verify_client on;\n"
+      << include << "}\n";
+    return c.str();
   }
 
   std::string dir_;
@@ -179,7 +197,8 @@ location /bearer/ { if ($http_authorization != "Bearer )" +
   unsigned short http_port_ = 0;
   unsigned short https_port_ = 0;
   unsigned short mtls_port_ = 0;
-  std::unique_ptr<NginxServer> nginx_;
+  bool ready_ = false;
+  std::unique_ptr<NginxProcess> nginx_;
 };
 
 // A suite sharing one nginx: started once, checked before each test.
