@@ -197,13 +197,7 @@ std::optional<AuthChallenge> ChooseChallenge(const std::vector<AuthChallenge>& c
 }
 
 std::string BuildBasicAuthorization(std::string_view user, std::string_view password) {
-  const std::string plain = std::string(user) + ':' + std::string(password);
-  std::string encoded(4 * ((plain.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
-                                reinterpret_cast<const unsigned char*>(plain.data()),
-                                static_cast<int>(plain.size()));
-  encoded.resize(static_cast<std::size_t>(n));
-  return "Basic " + encoded;
+  return "Basic " + EncodeBase64(std::string(user) + ':' + std::string(password));
 }
 
 std::optional<std::string> BuildDigestAuthorization(const AuthChallenge& challenge,

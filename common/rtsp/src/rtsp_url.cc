@@ -1,8 +1,7 @@
 #include "vms/rtsp/rtsp_url.h"
 
-#include <cctype>
-#include <charconv>
-
+#include "vms/base/text.h"
+#include "vms/base/url_authority.h"
 #include "vms/base/url_credentials.h"
 
 namespace vms {
@@ -10,23 +9,11 @@ namespace {
 
 constexpr std::string_view kScheme = "rtsp://";
 
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string RtspUrl::RequestUri() const {
   std::string uri(kScheme);
-  if (host.find(':') != std::string::npos) {
-    uri += '[' + host + ']';
-  } else {
-    uri += host;
-  }
+  uri += UrlHost(host);
   if (explicit_port) uri += ':' + std::to_string(port);
   uri += path;
   return uri;
@@ -46,36 +33,11 @@ Result<RtspUrl> ParseRtspUrl(std::string_view url) {
   const std::string_view authority = rest.substr(0, slash);
   out.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
 
-  std::string_view port_text;
-  if (!authority.empty() && authority.front() == '[') {
-    const std::size_t close = authority.find(']');
-    if (close == std::string_view::npos) return Status::Error("URL has an unclosed IPv6 literal");
-    out.host = std::string(authority.substr(1, close - 1));
-    const std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return Status::Error("URL has junk after its IPv6 literal");
-      port_text = after.substr(1);
-      out.explicit_port = true;
-    }
-  } else {
-    const std::size_t colon = authority.find(':');
-    out.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) {
-      port_text = authority.substr(colon + 1);
-      out.explicit_port = true;
-    }
-  }
-  if (out.host.empty()) return Status::Error("URL has no host");
-  if (out.explicit_port) {
-    unsigned value = 0;
-    const auto [end, ec] =
-        std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
-    if (ec != std::errc() || end != port_text.data() + port_text.size() || value == 0 ||
-        value > 65535) {
-      return Status::Error("URL has a bad port");
-    }
-    out.port = static_cast<std::uint16_t>(value);
-  }
+  auto parsed = ParseUrlAuthority(authority);
+  if (!parsed.ok()) return parsed.status();
+  out.host = std::move(parsed->host);
+  out.explicit_port = parsed->explicit_port;
+  if (out.explicit_port) out.port = parsed->port;
   return out;
 }
 

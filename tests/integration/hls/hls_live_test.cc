@@ -15,9 +15,9 @@
 
 #include "support/subprocess.h"
 #include "vms/base/file.h"
+#include "vms/base/uri.h"
 #include "vms/hls/playlist.h"
 #include "vms/hls/stream_tracker.h"
-#include "vms/hls/uri.h"
 
 namespace vms::hls {
 namespace {

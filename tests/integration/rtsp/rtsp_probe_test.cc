@@ -3,14 +3,10 @@
 
 #include "vms/rtsp/rtsp_probe.h"
 
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +17,8 @@
 #include <thread>
 
 #include "support/camera_sim.h"
+#include "support/hostile_peer.h"
+#include "support/run_until.h"
 #include "support/subprocess.h"
 #include "vms/probe/probe_scheduler.h"
 
@@ -81,20 +79,8 @@ class RtspProbeTest : public ::testing::Test {
     ProbeScheduler scheduler(io, 4);
     auto recorder = std::make_shared<RecordingProbe>(probe);
     scheduler.Add(recorder, schedule);
-    boost::asio::steady_timer poll(io);
-    const auto give_up = std::chrono::steady_clock::now() + limit;
-    std::function<void()> check = [&] {
-      if (recorder->seen.size() >= results || std::chrono::steady_clock::now() > give_up) {
-        scheduler.Stop();
-        io.stop();
-        return;
-      }
-      poll.expires_after(5ms);
-      poll.async_wait([&](auto) { check(); });
-    };
-    check();
-    io.restart();
-    io.run();
+    test::RunUntil(
+        io, [&] { return recorder->seen.size() >= results; }, limit, [&] { scheduler.Stop(); });
     auto seen = recorder->seen;
     seen.resize(std::min(seen.size(), results));
     return seen;
@@ -337,73 +323,11 @@ TEST_F(RtspProbeTest, RemovingAProbeInFlightPublishesNothingAndFreesTheSlot) {
   EXPECT_FALSE(probe->Latest());  // removed, not timed out
 }
 
-// A TCP peer on 127.0.0.1 run by a thread: `serve` gets each accepted socket.
-class HostilePeer {
- public:
-  explicit HostilePeer(std::function<void(int fd, std::atomic<bool>& stop)> serve)
-      : serve_(std::move(serve)) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-        ::listen(listen_fd_, 8) != 0 ||
-        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      ADD_FAILURE() << "cannot listen: " << errno;
-    }
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] {
-      while (!stop_) {
-        pollfd p{listen_fd_, POLLIN, 0};
-        if (::poll(&p, 1, 50) <= 0) continue;
-        const int fd = ::accept(listen_fd_, nullptr, nullptr);
-        if (fd < 0) continue;
-        ++connections_;
-        serve_(fd, stop_);
-        ::close(fd);
-      }
-    });
-  }
-  ~HostilePeer() {
-    stop_ = true;
-    thread_.join();
-    ::close(listen_fd_);
-  }
-  std::string url() const { return "rtsp://127.0.0.1:" + std::to_string(port_) + "/cam"; }
-  int connections() const { return connections_; }
+using test::HostilePeer;
 
-  // Reads one request (to the blank line); false if the peer went away.
-  static bool ReadRequest(int fd, std::atomic<bool>& stop, std::string* request = nullptr) {
-    std::string data;
-    char buf[1024];
-    while (!stop && data.find("\r\n\r\n") == std::string::npos) {
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 50) <= 0) continue;
-      const ssize_t n = ::read(fd, buf, sizeof(buf));
-      if (n <= 0) return false;
-      data.append(buf, static_cast<std::size_t>(n));
-    }
-    if (request) *request = data;
-    return !stop;
-  }
-  static bool WriteAll(int fd, std::string_view data) {
-    while (!data.empty()) {
-      const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-
- private:
-  std::function<void(int, std::atomic<bool>&)> serve_;
-  int listen_fd_ = -1;
-  unsigned short port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> connections_{0};
-  std::thread thread_;
-};
+std::string RtspUrlOf(const HostilePeer& peer) {
+  return "rtsp://127.0.0.1:" + std::to_string(peer.port()) + "/cam";
+}
 
 // Runs one probe of `config` on a scheduler of its own for `run` and returns
 // what it published, nullptr if nothing.
@@ -424,7 +348,7 @@ TEST(RtspProbeHostileTest, GarbageIsAProtocolErrorAtOnce) {
       HostilePeer::WriteAll(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
     }
   });
-  const auto result = ProbeFor({.url = peer.url()}, 3s, 1500ms);
+  const auto result = ProbeFor({.url = RtspUrlOf(peer)}, 3s, 1500ms);
   ASSERT_TRUE(result);
   EXPECT_EQ(result->state, CameraState::kProtocolError);
   EXPECT_LT(result->duration, 1s);  // not left to the deadline
@@ -442,7 +366,7 @@ TEST(RtspProbeHostileTest, EndlessHeaderIsCutOffAtTheLimit) {
       sent += chunk.size();
     }
   });
-  const auto result = ProbeFor({.url = peer.url()}, 5s, 2s);
+  const auto result = ProbeFor({.url = RtspUrlOf(peer)}, 5s, 2s);
   ASSERT_TRUE(result);
   EXPECT_EQ(result->state, CameraState::kProtocolError);
   EXPECT_THAT(result->error, HasSubstr("headers exceed"));
@@ -460,7 +384,7 @@ TEST(RtspProbeHostileTest, HugeContentLengthIsRefused) {
           fd, "RTSP/1.0 200 OK\r\nCSeq: " + cseq + "\r\nContent-Length: 1000000000\r\n\r\nv=0\r\n");
     }
   });
-  const auto result = ProbeFor({.url = peer.url()}, 3s, 1500ms);
+  const auto result = ProbeFor({.url = RtspUrlOf(peer)}, 3s, 1500ms);
   ASSERT_TRUE(result);
   EXPECT_EQ(result->state, CameraState::kProtocolError);
   EXPECT_THAT(result->error, HasSubstr("body exceeds"));
@@ -503,7 +427,7 @@ TEST(RtspProbeScriptedTest, StaleNonceIsRetriedOnceAndIsNotAnAuthFailure) {
        "nonce=\"n2\", qop=\"auth\", stale=true\r\n\r\n",
        Ok200(kSdp)},
       &requests));
-  const auto result = ProbeFor({.url = peer.url(), .user = "u", .password = "p"}, 3s, 1500ms);
+  const auto result = ProbeFor({.url = RtspUrlOf(peer), .user = "u", .password = "p"}, 3s, 1500ms);
   ASSERT_TRUE(result);
   EXPECT_EQ(result->state, CameraState::kOk) << result->error;
   EXPECT_EQ(result->width, 1280);
@@ -519,7 +443,7 @@ TEST(RtspProbeScriptedTest, OverloadedAndNoVideoTrack) {
     std::vector<std::string> requests;
     HostilePeer peer(
         Scripted({Ok200(), "RTSP/1.0 453 Not Enough Bandwidth\r\nCSeq: CSEQ\r\n\r\n"}, &requests));
-    const auto result = ProbeFor({.url = peer.url()}, 3s, 1s);
+    const auto result = ProbeFor({.url = RtspUrlOf(peer)}, 3s, 1s);
     ASSERT_TRUE(result);
     EXPECT_EQ(result->state, CameraState::kOverloaded);
     EXPECT_EQ(result->rtsp_status, 453);
@@ -527,7 +451,7 @@ TEST(RtspProbeScriptedTest, OverloadedAndNoVideoTrack) {
   {
     std::vector<std::string> requests;
     HostilePeer peer(Scripted({Ok200(), Ok200("v=0\r\nm=audio 0 RTP/AVP 0\r\n")}, &requests));
-    const auto result = ProbeFor({.url = peer.url()}, 3s, 1s);
+    const auto result = ProbeFor({.url = RtspUrlOf(peer)}, 3s, 1s);
     ASSERT_TRUE(result);
     EXPECT_EQ(result->state, CameraState::kProtocolError);
     EXPECT_THAT(result->error, HasSubstr("no video track"));

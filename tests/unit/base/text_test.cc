@@ -15,6 +15,26 @@ TEST(TextTest, TrimAndCaseInsensitiveEquality) {
   EXPECT_FALSE(EqualsNoCase("Content-Length", "Content-Lengt"));
 }
 
+TEST(TextTest, StartsWithNoCase) {
+  EXPECT_TRUE(StartsWithNoCase("HTTPS://host", "https://"));
+  EXPECT_TRUE(StartsWithNoCase("rtsp://", "rtsp://"));
+  EXPECT_FALSE(StartsWithNoCase("rtsp:/", "rtsp://"));
+  EXPECT_FALSE(StartsWithNoCase("http://", "https://"));
+}
+
+// RFC 4648 section 10's test vectors, and bytes above 0x7f.
+TEST(TextTest, EncodeBase64) {
+  EXPECT_EQ(EncodeBase64(""), "");
+  EXPECT_EQ(EncodeBase64("f"), "Zg==");
+  EXPECT_EQ(EncodeBase64("fo"), "Zm8=");
+  EXPECT_EQ(EncodeBase64("foo"), "Zm9v");
+  EXPECT_EQ(EncodeBase64("foob"), "Zm9vYg==");
+  EXPECT_EQ(EncodeBase64("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(EncodeBase64("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(EncodeBase64(std::string_view("\xff\xfe\x00", 3)), "//4A");
+  EXPECT_EQ(EncodeBase64(std::string("\0", 1)), "AA==");
+}
+
 TEST(TextTest, SplitWhitespaceDropsRunsOfSpacesAndTabs) {
   const auto f = SplitWhitespace("  8  0 sda\t 1 ");
   ASSERT_EQ(f.size(), 4u);

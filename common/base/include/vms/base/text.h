@@ -1,6 +1,7 @@
 #pragma once
 
 #include <charconv>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -10,6 +11,8 @@ namespace vms {
 
 // ASCII case-insensitive equality (header names, codec names).
 bool EqualsNoCase(std::string_view a, std::string_view b);
+// ASCII case-insensitive prefix test (URL schemes).
+bool StartsWithNoCase(std::string_view s, std::string_view prefix);
 
 // Without leading and trailing white space (space, tab, CR, LF, VT, FF).
 std::string_view Trim(std::string_view s);
@@ -19,6 +22,9 @@ std::vector<std::string_view> SplitWhitespace(std::string_view line);
 
 // Takes the next line off `text` (without its '\n'); false when none is left.
 bool NextLine(std::string_view& text, std::string_view& line);
+
+// Standard base64 with padding (RFC 4648 section 4), as Basic auth sends it.
+std::string EncodeBase64(std::string_view bytes);
 
 // The whole of `s` as a number (no sign or space tolerated beyond what
 // std::from_chars accepts); false if any character is left over.

@@ -3,11 +3,12 @@
 #include <string>
 #include <string_view>
 
-namespace vms::hls {
+namespace vms {
 
-// Resolves a segment's, variant's or part's URI against the location of the
-// playlist that names it (RFC 8216 4.1: relative URIs are relative to the
-// playlist's URI; RFC 3986 5.2 says how). `base` is an absolute URL
+// Resolves a URI reference against the location it was found at: an HLS
+// segment's, variant's or part's URI against its playlist's (RFC 8216 4.1),
+// a redirect's Location against the request's URL (RFC 9110 10.2.2); RFC
+// 3986 5.2 says how. `base` is an absolute URL
 // (http://host/live/index.m3u8) or, for a playlist read from disk, a file
 // path (/var/www/hls/lobby/index.m3u8). The result is
 //   - `reference` itself when it has a scheme (http://..., https://...);
@@ -22,4 +23,4 @@ std::string ResolveUri(std::string_view base, std::string_view reference);
 // True when `uri` starts with an RFC 3986 scheme ("http:", "https:", ...).
 bool HasScheme(std::string_view uri);
 
-}  // namespace vms::hls
+}  // namespace vms

@@ -1,8 +1,8 @@
-#include "vms/hls/uri.h"
+#include "vms/base/uri.h"
 
 #include <gtest/gtest.h>
 
-namespace vms::hls {
+namespace vms {
 namespace {
 
 TEST(UriTest, RelativeToAUrl) {
@@ -78,4 +78,4 @@ TEST(UriTest, Schemes) {
 }
 
 }  // namespace
-}  // namespace vms::hls
+}  // namespace vms

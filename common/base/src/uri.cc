@@ -1,9 +1,9 @@
-#include "vms/hls/uri.h"
+#include "vms/base/uri.h"
 
 #include <cctype>
 #include <vector>
 
-namespace vms::hls {
+namespace vms {
 namespace {
 
 // RFC 3986 5.2.4, generalised to relative paths, whose leading ".." are
@@ -143,4 +143,4 @@ std::string ResolveUri(std::string_view base, std::string_view reference) {
   return Join(b.scheme, r, RemoveDotSegments(merged), r.has_query, r.query);
 }
 
-}  // namespace vms::hls
+}  // namespace vms
