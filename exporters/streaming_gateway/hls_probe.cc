@@ -6,7 +6,7 @@
 
 #include "vms/base/url_credentials.h"
 #include "vms/hls/quality.h"
-#include "vms/hls/uri.h"
+#include "vms/base/uri.h"
 
 namespace vms::streaming_gateway {
 
@@ -85,7 +85,7 @@ void HlsProbe::SetVariants(const hls::MasterPlaylist& master) {
         })) {
       continue;
     }
-    const std::string location = hls::ResolveUri(location_, master.variants[i].uri);
+    const std::string location = ResolveUri(location_, master.variants[i].uri);
     auto old = std::find_if(variants_.begin(), variants_.end(), [&](const Variant& v) {
       return v.quality == labels[i] && v.location == location;
     });
@@ -141,7 +141,7 @@ void HlsProbe::ObserveMedia(std::uint64_t run, std::size_t i, hls::MediaPlaylist
   std::vector<std::string> locations;
   std::vector<std::uint64_t> sequences;
   for (const hls::NewSegment& n : fresh) {
-    locations.push_back(hls::ResolveUri(v.location, n.segment->uri));
+    locations.push_back(ResolveUri(v.location, n.segment->uri));
     sequences.push_back(n.sequence);
   }
   // The playlist moves into the callback: `fresh` points into it.

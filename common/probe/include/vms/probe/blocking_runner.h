@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -7,9 +9,6 @@
 #include <memory>
 #include <mutex>
 #include <utility>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 
 namespace vms {
 
@@ -48,9 +47,9 @@ class BlockingRunner {
   struct State {
     std::mutex mu;
     std::condition_variable wake;
-    std::deque<Job> jobs;                    // guarded by mu
-    boost::asio::io_context* io = nullptr;   // guarded by mu; null once the runner is gone
-    std::size_t running = 0;                 // guarded by mu
+    std::deque<Job> jobs;                   // guarded by mu
+    boost::asio::io_context* io = nullptr;  // guarded by mu; null once the runner is gone
+    std::size_t running = 0;                // guarded by mu
   };
   static void Work(std::shared_ptr<State> state);
   void Enqueue(Job job);
