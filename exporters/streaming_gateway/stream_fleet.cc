@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "streaming_gateway/http_hls_fetcher.h"
 #include "vms/base/url_credentials.h"
 
 namespace vms::streaming_gateway {
@@ -9,15 +10,17 @@ namespace vms::streaming_gateway {
 // Two threads: a playlist on a dead mount holds one, the other keeps the
 // rest of the local streams polled.
 StreamFleet::StreamFleet(boost::asio::io_context& io)
-    : io_(io), files_(io, 2), file_fetcher_(std::make_shared<FileHlsFetcher>(files_)) {}
+    : io_(io),
+      files_(io, 2),
+      file_fetcher_(std::make_shared<FileHlsFetcher>(files_)),
+      http_fetcher_(std::make_shared<HttpHlsFetcher>(io)) {}
 
 StreamFleet::~StreamFleet() {
   if (scheduler_) scheduler_->Stop();
 }
 
 std::shared_ptr<HlsFetcher> StreamFleet::FetcherFor(const std::string& location) {
-  if (IsHttpLocation(location)) return nullptr;  // HTTP(S) playlists: not yet
-  return file_fetcher_;
+  return IsHttpLocation(location) ? http_fetcher_ : file_fetcher_;
 }
 
 void StreamFleet::Schedule(Entry& entry) {
@@ -64,11 +67,8 @@ void StreamFleet::Apply(const std::vector<StreamConfig>& streams, int probe_conc
     if (!c.hls.empty()) {
       if (before != nullptr && before->hls && before->config.hls == c.hls) {
         stream->hls = before->hls;  // its trackers carry over
-      } else if (auto fetcher = FetcherFor(c.hls)) {
-        stream->hls = std::make_shared<HlsProbe>(c.camera_id, c.hls, std::move(fetcher));
       } else {
-        spdlog::warn("stream {}: HLS over HTTP is not supported yet; {} is not watched",
-                     c.camera_id, RedactUrl(c.hls));
+        stream->hls = std::make_shared<HlsProbe>(c.camera_id, c.hls, FetcherFor(c.hls));
       }
     }
     if (old != entries_.end()) {

@@ -50,6 +50,7 @@ class StreamFleet {
   boost::asio::io_context& io_;
   BlockingRunner files_;
   std::shared_ptr<HlsFetcher> file_fetcher_;
+  std::shared_ptr<HlsFetcher> http_fetcher_;
   std::unique_ptr<ProbeScheduler> scheduler_;
   int probe_concurrency_ = 0;
   std::map<std::string, Entry> entries_;  // by camera_id; io thread only

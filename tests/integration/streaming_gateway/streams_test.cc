@@ -14,6 +14,7 @@
 #include "support/hls_packager.h"
 #include "support/http_client.h"
 #include "support/metrics_text.h"
+#include "support/nginx_process.h"
 #include "support/subprocess.h"
 
 namespace vms::test {
@@ -106,6 +107,45 @@ TEST_F(StreamsTest, LocalHlsIsLiveCountsEverySegmentAndEnds) {
   const auto lint = RunCommand("curl -s 127.0.0.1:" + std::to_string(port()) +
                                "/metrics | promtool check metrics");
   EXPECT_EQ(lint.output, "");
+}
+
+// The same over HTTP from a real nginx serving the packager's files: the
+// playlist by GET, each new segment's size by HEAD (Content-Length).
+TEST_F(StreamsTest, HlsOverHttpFromNginxCountsEverySegment) {
+  const std::string hls = dir_ + "/hls";
+  fs::create_directories(hls);
+  // nginx's worker runs as an unprivileged user: the temp dir must be readable.
+  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                            fs::perms::others_read | fs::perms::others_exec);
+  HlsPackager packager(hls, {.list_size = 0, .delete_segments = false});
+  NginxProcess nginx("", "location /hls/ { alias " + hls + "/; }");
+  ASSERT_TRUE(nginx.ready()) << nginx.ErrorLog();
+  StartExporter("  - camera_id: lobby\n    hls: http://127.0.0.1:" + std::to_string(nginx.port()) +
+                "/hls/index.m3u8\n    hls_interval: 300ms\n");
+  const std::string up = Series("stream_up", "lobby", "protocol=\"hls\"");
+  ASSERT_THAT(WaitForSample(port(), up, Equals(1), 20s), Optional(1.0))
+      << exporter_->Log() << nginx.ErrorLog();
+  EXPECT_THAT(FindSample(HttpGet(port(), "/metrics").body,
+                         Series("stream_latency_seconds", "lobby", "protocol=\"hls\"")),
+              Optional(AllOf(Ge(0.0), Le(3.0))));
+  ASSERT_THAT(WaitForSample(port(), Series("hls_segments_total", "lobby", "quality=\"default\""),
+                            AtLeast(3), 20s),
+              Optional(Ge(3.0)));
+  packager.Stop();
+  const auto [segments, bytes] = Segments(hls);
+  EXPECT_THAT(WaitForSample(port(), Series("hls_segments_total", "lobby", "quality=\"default\""),
+                            Equals(segments), 10s),
+              Optional(static_cast<double>(segments)));
+  EXPECT_THAT(FindSample(HttpGet(port(), "/metrics").body,
+                         Series("stream_encoded_bytes_total", "lobby", "quality=\"default\"")),
+              Optional(static_cast<double>(bytes)));
+  // A playlist that is not there is a fetch error, HTTP 404 on the page.
+  StartExporter("  - camera_id: gone\n    hls: http://127.0.0.1:" + std::to_string(nginx.port()) +
+                "/hls/missing.m3u8\n    hls_interval: 300ms\n");
+  EXPECT_THAT(WaitForSample(port(), Series("hls_playlist_errors_total", "gone", "kind=\"fetch\""),
+                            AtLeast(1), 10s),
+              Optional(Ge(1.0)));
+  EXPECT_THAT(HttpGet(port(), "/").body, HasSubstr("HTTP 404"));
 }
 
 // A packager that freezes (SIGSTOP) leaves its last playlist on disk: the
