@@ -25,7 +25,7 @@ deb=$(realpath "${1:?usage: ansible_rollout_test.sh DEB}")
 source "$here/throwaway_root.sh"
 command -v ansible-playbook >/dev/null || { echo "FAIL: ansible-playbook is not installed (ansible-core, scripts/packages-test.txt)" >&2; exit 1; }
 throwaway_root_enter "$@"
-if dpkg-query -W -f='${Status}' vms-exporters 2>/dev/null | grep -q installed; then
+if [[ -n $(package_status vms-exporters) ]]; then
   echo "skipped: vms-exporters is installed on this machine" >&2
   exit 77
 fi
@@ -95,7 +95,7 @@ else
   echo "$out" >&2
   fail "ansible-playbook --check --diff failed"
 fi
-in_root dpkg-query -W vms-exporters >/dev/null 2>&1 && fail "the dry run installed the package"
+[[ -z $(package_status vms-exporters "$THROWAWAY_ROOT") ]] || fail "the dry run installed the package"
 
 echo "== rollout" >&2
 if out=$(playbook --diff); then
@@ -104,8 +104,7 @@ else
   echo "$out" >&2
   fail "ansible-playbook failed"
 fi
-[[ $(in_root dpkg-query -W -f='${Status}' vms-exporters 2>&1) == "install ok installed" ]] ||
-  fail "the package is not installed"
+[[ $(package_status vms-exporters "$THROWAWAY_ROOT") == installed ]] || fail "the package is not installed"
 grep -q 'password_file: /etc/vms-exporters/secrets/cam1.pass' "$THROWAWAY_ROOT/etc/vms-exporters/recording_node.yml" ||
   fail "recording_node.yml lacks the inventory's camera"
 [[ $(in_root stat -c '%a %U:%G' /etc/vms-exporters/secrets/cam1.pass 2>&1) == "640 root:vms-exporter" ]] ||

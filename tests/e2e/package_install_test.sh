@@ -28,7 +28,7 @@ exporters=(vms-recording-node-exporter vms-streaming-gateway-exporter vms-api-se
 wants=/etc/systemd/system/multi-user.target.wants
 
 # Whatever the machine itself has of the package would make this an upgrade.
-if dpkg-query -W -f='${Status}' vms-exporters 2>/dev/null | grep -q installed; then
+if [[ -n $(package_status vms-exporters) ]]; then
   echo "skipped: vms-exporters is installed on this machine" >&2
   exit 77
 fi
@@ -46,8 +46,8 @@ if ! out=$(apt_install 2>&1); then
   fail "apt-get install failed"
   exit 1
 fi
-status=$(in_root dpkg-query -W -f='${Status}' vms-exporters)
-[[ $status == "install ok installed" ]] || fail "package status after install: $status"
+status=$(package_status vms-exporters "$THROWAWAY_ROOT")
+[[ $status == installed ]] || fail "package status after install: $status"
 
 for user in vms-exporter vms-recorder; do
   if entry=$(in_root getent passwd "$user"); then
@@ -132,7 +132,7 @@ else
   echo "$out" >&2
   fail "apt-get purge failed"
 fi
-[[ -z $(in_root dpkg-query -W -f='${Status}' vms-exporters 2>/dev/null) ]] || fail "dpkg still knows vms-exporters"
+[[ -z $(package_status vms-exporters "$THROWAWAY_ROOT") ]] || fail "dpkg still knows vms-exporters"
 
 # Left: the users (their entries and the backups systemd-sysusers makes),
 # the footage, and what apt and dpkg log and keep of any package.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the package and rollout tests: a throwaway copy of this machine
 # to install the package into for real, leaving the machine itself untouched.
 #
@@ -60,4 +61,13 @@ throwaway_root_changes() {
       [[ -e /$dir ]] || echo "$dir/"
     done)
   } | LC_ALL=C sort
+}
+
+# dpkg's status of package $1 ("installed", "config-files", ...; nothing when
+# dpkg has no files of it), on this machine or, with $2 = a root, in it.
+package_status() {
+  local status
+  # shellcheck disable=SC2016  # ${db:Status-Status} is dpkg-query's field
+  status=$(${2:+chroot "$2"} dpkg-query --show --showformat='${db:Status-Status}' "$1" 2>/dev/null || true)
+  [[ $status == not-installed ]] || echo "$status"
 }
