@@ -19,11 +19,17 @@ done
 
 # shellcheck disable=SC2016  # $MAINPID is systemd's, literal here
 for unit in "$root"/deploy/systemd/vms-*-exporter.service; do
-  for line in 'CapabilityBoundingSet=' 'ProtectSystem=strict' 'NoNewPrivileges=yes' \
+  for line in 'CapabilityBoundingSet=' 'ProtectSystem=strict' 'ProtectHome=yes' 'NoNewPrivileges=yes' \
+              'PrivateTmp=yes' 'PrivateDevices=yes' 'ProtectKernelTunables=yes' 'ProtectKernelModules=yes' \
+              'ProtectControlGroups=yes' 'LockPersonality=yes' 'MemoryDenyWriteExecute=yes' \
+              'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX' 'SystemCallFilter=@system-service' \
+              'StateDirectory=vms-exporters' \
               'Restart=on-failure' 'ExecReload=/bin/kill -HUP $MAINPID' 'ReadOnlyPaths=/etc/vms-exporters'; do
     grep -qxF "$line" "$unit" || fail "$(basename "$unit") lacks $line"
   done
   grep -qE '^(User=vms-exporter|DynamicUser=yes)$' "$unit" || fail "$(basename "$unit") runs as root"
+  # The package installs the binaries in /usr/bin (scripts/package.sh).
+  grep -qE '^ExecStart=/usr/bin/[a-z_]+_exporter ' "$unit" || fail "$(basename "$unit"): ExecStart is not /usr/bin/*_exporter"
 done
 recorder="$root/deploy/systemd/vms-recorder@.service"
 for line in 'Restart=always' 'StartLimitIntervalSec=0' 'EnvironmentFile=/etc/vms/recorders/%i.env'; do
@@ -35,7 +41,7 @@ if command -v systemd-analyze >/dev/null; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   for unit in "$root"/deploy/systemd/*.service; do
-    sed "s#/usr/local/bin/#$bin_dir/#" "$unit" >"$tmp/$(basename "$unit")"
+    sed "s#/usr/bin/\([a-z_]*_exporter\)#$bin_dir/\1#" "$unit" >"$tmp/$(basename "$unit")"
   done
   mv "$tmp/vms-recorder@.service" "$tmp/vms-recorder@cam1.service"
   # Missing ffmpeg is a missing package, not a broken unit.
