@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
+#include "vms/base/uri.h"
 #include "vms/base/url_credentials.h"
 #include "vms/hls/quality.h"
-#include "vms/base/uri.h"
 
 namespace vms::streaming_gateway {
 

@@ -3,26 +3,68 @@
 #include <memory>
 
 #include "streaming_gateway/stream_collector.h"
+#include "streaming_gateway/traffic_collector.h"
 #include "vms/app/exporter_runtime.h"
+#include "vms/logtail/log_file_collector.h"
+#include "vms/metrics/dropped_series.h"
 
 namespace vms::streaming_gateway {
 namespace {
 
 void ParseOwn(MapReader& root, Config& config) {
   config.streams = ParseStreams(root, config.probes);
+  config.access_logs = ParseGatewayAccessLogs(root);
+  config.limits = ParseTrafficLimits(root.Map("limits"));
 }
+
+std::vector<std::string> CameraIds(const Config& config) {
+  std::vector<std::string> ids;
+  for (const auto& s : config.streams) ids.push_back(s.camera_id);
+  return ids;
+}
+
+// What the gateway's collectors share, made by whichever is built first and
+// configured at every load.
+struct Parts {
+  std::shared_ptr<StreamFleet> fleet;
+  std::shared_ptr<DroppedSeries> dropped = std::make_shared<DroppedSeries>();
+  std::shared_ptr<GatewayTraffic> traffic = std::make_shared<GatewayTraffic>(dropped);
+  std::shared_ptr<GatewayAccessLogs> logs = std::make_shared<GatewayAccessLogs>(traffic);
+};
 
 std::vector<CollectorSpec<RoleDeps<Config>>> OwnCollectors() {
   using Deps = RoleDeps<Config>;
+  auto parts = std::make_shared<std::shared_ptr<Parts>>();
+  auto shared = [parts](Deps& d) -> Parts& {
+    if (!*parts) {
+      *parts = std::make_shared<Parts>();
+      (*parts)->fleet = std::make_shared<StreamFleet>(d.runtime.io());
+      d.config.Subscribe([p = parts->get()](const Config& cfg) {
+        p->fleet->Apply(cfg.streams, cfg.probes.concurrency);
+        p->traffic->Configure(CameraIds(cfg), cfg.limits);
+        p->logs->Apply(cfg.access_logs);
+      });
+    }
+    return **parts;
+  };
   return {
       {"streams", "Restreams: RTSP probes and HLS playlists (live edge, latency, errors)", true,
-       [](Deps& d) {
-         auto fleet = std::make_shared<StreamFleet>(d.runtime.io());
-         d.config.Subscribe([f = fleet.get()](const Config& cfg) {
-           f->Apply(cfg.streams, cfg.probes.concurrency);
-         });
-         return std::make_unique<StreamCollector>(std::move(fleet));
+       [shared](Deps& d) {
+         Parts& p = shared(d);
+         return std::make_unique<StreamCollector>(p.fleet, p.traffic);
        }},
+      {"traffic", "Viewers, requests, bytes and WebRTC attempts from the access logs", true,
+       [shared](Deps& d) {
+         Parts& p = shared(d);
+         return std::make_unique<TrafficCollector>(p.traffic, p.fleet);
+       }},
+      {"access_log", "The access logs followed: lines, parse errors, lag, rotations", true,
+       [shared](Deps& d) {
+         return std::make_unique<LogFileCollector>(
+             "access_log", [logs = shared(d).logs] { return logs->Stats(); });
+       }},
+      {"series_limits", "Samples dropped by label caps (vms_exporter_series_dropped_total)", true,
+       [shared](Deps& d) { return shared(d).dropped->MakeCollector(); }},
   };
 }
 
@@ -31,9 +73,11 @@ std::vector<CollectorSpec<RoleDeps<Config>>> OwnCollectors() {
 const RoleDefinition<Config>& Definition() {
   static const RoleDefinition<Config> role{
       .info = {"streaming_gateway", "streaming_gateway_exporter", ":9091",
-               "Prometheus exporter for VMS streaming gateways: restreams (RTSP, HLS), disks, "
-               "NICs"},
-      .own_default_config = "# No streams: list them under streams: (camera_id, rtsp, hls).\n",
+               "Prometheus exporter for VMS streaming gateways: restreams (RTSP, HLS), viewers "
+               "and traffic from the access logs, disks, NICs"},
+      .own_default_config =
+          "# No streams and no access logs: list them under streams: (camera_id, rtsp, hls)\n"
+          "# and access_logs: (path, format, camera_id).\n",
       .parse_own = ParseOwn,
       .own_collectors = OwnCollectors,
   };

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "streaming_gateway/gateway_access_logs.h"
+#include "streaming_gateway/gateway_traffic.h"
 #include "streaming_gateway/stream_config.h"
 #include "vms/app/role.h"
 
@@ -9,6 +11,8 @@ namespace vms::streaming_gateway {
 
 struct Config : CommonConfig {
   std::vector<StreamConfig> streams;
+  std::vector<GatewayAccessLog> access_logs;
+  TrafficLimits limits;
 };
 
 const RoleDefinition<Config>& Definition();

@@ -1,8 +1,11 @@
 #include "streaming_gateway/stream_collector.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <optional>
+
+#include "streaming_gateway/traffic_collector.h"
 
 namespace vms::streaming_gateway {
 namespace {
@@ -157,8 +160,12 @@ Status StreamCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out)
 void StreamCollector::AppendStatus(std::vector<StatusTable>& tables) const {
   StatusTable& t = tables.emplace_back();
   t.title = "Streams";
-  t.columns = {"camera", "rtsp", "hls", "latency", "variants", "note"};
-  for (const View& v : Views(*fleet_->Streams())) {
+  t.columns = {"camera", "rtsp", "hls", "latency", "variants", "hls viewers", "note"};
+  const auto streams = fleet_->Streams();
+  const auto targets = TargetDurations(*streams);
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  for (const View& v : Views(*streams)) {
     std::string rtsp = "-";
     if (v.stream->rtsp) {
       rtsp = v.stream->rtsp_shown + ": " +
@@ -188,7 +195,11 @@ void StreamCollector::AppendStatus(std::vector<StatusTable>& tables) const {
         if (!v.hls->error.empty()) note += (note.empty() ? "" : "; ") + v.hls->error;
       }
     }
-    t.rows.push_back({v.id(), rtsp, hls, latency, variants, note});
+    std::string viewers = "-";
+    if (traffic_) {
+      if (auto n = traffic_->HlsViewers(v.id(), now, targets)) viewers = std::to_string(*n);
+    }
+    t.rows.push_back({v.id(), rtsp, hls, latency, variants, viewers, note});
   }
 }
 

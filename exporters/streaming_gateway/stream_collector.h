@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "streaming_gateway/gateway_traffic.h"
 #include "streaming_gateway/stream_fleet.h"
 #include "vms/metrics/collector.h"
 
@@ -15,13 +16,16 @@ namespace vms::streaming_gateway {
 // first seconds) has no up series: unknown is not down.
 class StreamCollector : public Collector {
  public:
-  explicit StreamCollector(std::shared_ptr<StreamFleet> fleet) : fleet_(std::move(fleet)) {}
+  // `traffic` gives the landing page its viewers column (may be null).
+  StreamCollector(std::shared_ptr<StreamFleet> fleet, std::shared_ptr<GatewayTraffic> traffic)
+      : fleet_(std::move(fleet)), traffic_(std::move(traffic)) {}
   std::string_view name() const override { return "streams"; }
   Status Collect(const ScrapeContext& ctx, MetricWriter& out) override;
   void AppendStatus(std::vector<StatusTable>& tables) const override;
 
  private:
   std::shared_ptr<StreamFleet> fleet_;
+  std::shared_ptr<GatewayTraffic> traffic_;
 };
 
 }  // namespace vms::streaming_gateway

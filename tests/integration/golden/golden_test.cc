@@ -139,7 +139,10 @@ TEST_P(GoldenTest, MetricsMatchGoldenFile) {
   const std::string recordings = MakeTempDir();
   fs::create_directories(recordings + "/cam1");
   if (role == "recording_node") AddSegment(recordings + "/cam1", "20250101-000000.ts");
-  if (role == "streaming_gateway") WriteVodPlaylist(recordings + "/hls");
+  if (role == "streaming_gateway") {
+    WriteVodPlaylist(recordings + "/hls");
+    fs::copy_file(SourcePath("tests/fixtures/accesslog/nginx-vms.log"), recordings + "/access.log");
+  }
   if (fs::exists(SourcePath("tests/golden/" + role + ".yml"))) {
     args.push_back("--config.file=" + WriteConfig(role, recordings));
   }
@@ -169,7 +172,8 @@ TEST_P(GoldenTest, MetricsMatchGoldenFile) {
   if (role == "streaming_gateway") {
     reply = WaitFor(exporter.port(), [](const std::string& body) {
       return Has(body, "stream_up{camera_id=\"lobby\",protocol=\"rtsp\"} 0\n") &&
-             Has(body, "hls_segments_total{camera_id=\"lobby\",quality=\"default\"} 3\n");
+             Has(body, "hls_segments_total{camera_id=\"lobby\",quality=\"default\"} 3\n") &&
+             Has(body, "vms_exporter_log_lines_total{file=\"gateway\"} 19\n");
     });
   }
   ASSERT_EQ(reply.status, 200);
