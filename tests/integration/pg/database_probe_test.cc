@@ -84,7 +84,7 @@ PgServerFixture* DatabaseProbeTest::pg_ = nullptr;
 
 TEST_F(DatabaseProbeTest, UpWithExactCountsOfTheTestsOwnSessions) {
   IoThread io;
-  auto probe = io.Add(Config("states", "states", "    interval: 200ms\n    timeout: 150ms\n"));
+  auto probe = io.Add(Config("states", "states", "    interval: 300ms\n    timeout: 300ms\n"));
 
   auto idle1 = pg_->Open("states");
   auto idle2 = pg_->Open("states");
@@ -127,12 +127,12 @@ TEST_F(DatabaseProbeTest, UpWithExactCountsOfTheTestsOwnSessions) {
 TEST_F(DatabaseProbeTest, SlowQueryTimesOutWithoutDelayingOthersOrAScrape) {
   IoThread io;
   auto probe = io.Add(Config("main", "vms",
-                             "    interval: 300ms\n    timeout: 250ms\n    queries:\n"
+                             "    interval: 1s\n    timeout: 1s\n    queries:\n"
                              "      - query_type: slow\n        sql: SELECT pg_sleep(30)\n"
-                             "        interval: 3s\n        timeout: 2s\n"
+                             "        interval: 5s\n        timeout: 3s\n"
                              "      - query_type: cameras\n"
                              "        sql: SELECT count(*) FROM cameras\n"
-                             "        interval: 200ms\n        timeout: 200ms\n"));
+                             "        interval: 500ms\n        timeout: 500ms\n"));
   auto other = io.Add(Config("other", "plain", "    interval: 100ms\n    timeout: 100ms\n"));
   DatabaseCollector collector({probe, other});
 
@@ -193,9 +193,9 @@ TEST_F(DatabaseProbeTest, SlowQueryTimesOutWithoutDelayingOthersOrAScrape) {
 TEST_F(DatabaseProbeTest, ClientDeadlineDropsASessionWhoseServerCannotAnswer) {
   IoThread io;
   auto probe = io.Add(Config("main", "vms",
-                             "    interval: 5s\n    timeout: 1s\n    queries:\n"
+                             "    interval: 5s\n    timeout: 2s\n    queries:\n"
                              "      - query_type: ping\n        sql: SELECT 1\n"
-                             "        interval: 300ms\n        timeout: 200ms\n"));
+                             "        interval: 1s\n        timeout: 1s\n"));
   auto s = WaitFor(*probe, [](const DatabaseSnapshot& s) { return s.Query("ping")->count > 0; });
   ASSERT_TRUE(s->up) << s->last_error;
   // A stopped backend cannot run its own statement_timeout: only the client
@@ -210,7 +210,7 @@ TEST_F(DatabaseProbeTest, ClientDeadlineDropsASessionWhoseServerCannotAnswer) {
     return Errors(s, "ping", PgErrorReason::kTimeout) >= 1;
   });
   ::kill(pid, SIGCONT);
-  EXPECT_EQ(Errors(*s, "ping", PgErrorReason::kTimeout), 1u);
+  EXPECT_GE(Errors(*s, "ping", PgErrorReason::kTimeout), 1u);
   EXPECT_THAT(s->last_error, HasSubstr("client deadline"));
   // The next run opened a new session.
   s = WaitFor(*probe,
@@ -226,7 +226,7 @@ TEST_F(DatabaseProbeTest, ServerStoppedIsDownAndRestartedIsUpAgain) {
   LogCapture log;
   IoThread io;
   auto probe = io.Add(Config("main", "vms",
-                             "    interval: 300ms\n    timeout: 300ms\n"
+                             "    interval: 500ms\n    timeout: 500ms\n"
                              "    reconnect_backoff_max: 500ms\n"));
   auto s = WaitFor(*probe, [](const DatabaseSnapshot& s) { return s.up && s.stats; });
   ASSERT_TRUE(s->up) << s->last_error;
@@ -239,7 +239,7 @@ TEST_F(DatabaseProbeTest, ServerStoppedIsDownAndRestartedIsUpAgain) {
   EXPECT_FALSE(s->stats);  // nothing measured is shown for a database that is down
   std::cout << "database_up went 0 "
             << std::chrono::duration_cast<std::chrono::milliseconds>(down_after).count()
-            << " ms after the server stopped (interval 300ms + timeout 300ms)\n";
+            << " ms after the server stopped (interval 500ms + timeout 500ms)\n";
 
   // Stays down across runs, reconnecting with back-off, each failure counted.
   s = WaitFor(*probe, [](const DatabaseSnapshot& s) {
@@ -267,15 +267,19 @@ TEST_F(DatabaseProbeTest, WrongPasswordIsAnAuthErrorAndNeverLogged) {
   LogCapture log;
   IoThread io;
   auto probe = io.Add(Config("main", "vms",
-                             "    interval: 200ms\n    timeout: 200ms\n"
+                             "    interval: 2s\n    timeout: 2s\n"
                              "    reconnect_backoff_max: 500ms\n    queries:\n"
-                             "      - query_type: ping\n        sql: SELECT 1\n",
+                             "      - query_type: ping\n        sql: SELECT 1\n"
+                             "        interval: 200ms\n        timeout: 200ms\n",
                              wrong_file));
   auto s = WaitFor(*probe, [](const DatabaseSnapshot& s) {
-    return Errors(s, "stats", PgErrorReason::kAuth) >= 3;
+    return Errors(s, "stats", PgErrorReason::kAuth) >= 1 &&
+           Errors(s, "ping", PgErrorReason::kAuth) >= 3;
   });
   EXPECT_FALSE(s->up);
-  EXPECT_GE(Errors(*s, "stats", PgErrorReason::kAuth), 3u);
+  EXPECT_GE(Errors(*s, "stats", PgErrorReason::kAuth), 1u);
+  EXPECT_GE(Errors(*s, "ping", PgErrorReason::kAuth), 3u);
+  EXPECT_EQ(Errors(*s, "ping", PgErrorReason::kConnect), 0u);
   EXPECT_EQ(Errors(*s, "stats", PgErrorReason::kConnect), 0u);
   EXPECT_THAT(s->last_error, HasSubstr("28P01: password authentication failed"));
 
@@ -308,7 +312,7 @@ TEST_F(DatabaseProbeTest, WrongPasswordIsAnAuthErrorAndNeverLogged) {
 
 TEST_F(DatabaseProbeTest, BlockCountersMoveWithTheTestsQueries) {
   IoThread io;
-  auto probe = io.Add(Config("blocks", "blocks", "    interval: 200ms\n    timeout: 200ms\n"));
+  auto probe = io.Add(Config("blocks", "blocks", "    interval: 500ms\n    timeout: 500ms\n"));
   auto s = WaitFor(*probe, [](const DatabaseSnapshot& s) { return s.stats.has_value(); });
   ASSERT_TRUE(s->stats) << s->last_error;
   const double hit = s->stats->blocks_hit.value_or(-1);
@@ -332,12 +336,12 @@ TEST_F(DatabaseProbeTest, StatementTotalsByConfiguredTypeAndMissingExtensionSaid
   LogCapture log;
   IoThread io;
   auto probe = io.Add(Config("main", "vms",
-                             "    interval: 200ms\n    timeout: 200ms\n    statements:\n"
+                             "    interval: 500ms\n    timeout: 500ms\n    statements:\n"
                              "      query_types:\n"
                              "        - name: camera_count\n"
                              "          pattern: '^SELECT count\\(\\*\\) FROM cameras'\n"
                              "        - name: never_run\n          pattern: '^VACUUM'\n"));
-  auto plain = io.Add(Config("plain", "plain", "    interval: 100ms\n    statements: {}\n"));
+  auto plain = io.Add(Config("plain", "plain", "    interval: 500ms\n    statements: {}\n"));
   for (int i = 0; i < 3; ++i)
     pg_->Sql("SELECT count(*) FROM cameras WHERE id > " + std::to_string(i), "vms");
   auto s = WaitFor(*probe, [](const DatabaseSnapshot& s) {
@@ -355,7 +359,7 @@ TEST_F(DatabaseProbeTest, StatementTotalsByConfiguredTypeAndMissingExtensionSaid
 
   // "plain" has no extension: said once however many runs, no series.
   auto p = WaitFor(*plain, [](const DatabaseSnapshot& s) { return s.stats.has_value(); });
-  std::this_thread::sleep_for(500ms);  // several more runs
+  std::this_thread::sleep_for(1500ms);  // several more runs
   p = plain->Latest();
   EXPECT_TRUE(p->up);
   EXPECT_FALSE(p->statements);
@@ -372,13 +376,11 @@ TEST_F(DatabaseProbeTest, OneSessionPerDatabaseClosedWhenTheProbeIsShutDown) {
   {
     IoThread io;
     auto probe = io.Add(Config("main", "vms",
-                               "    interval: 100ms\n    timeout: 100ms\n    queries:\n"
+                               "    interval: 300ms\n    timeout: 300ms\n    queries:\n"
                                "      - query_type: a\n        sql: SELECT 1\n"
-                               "        interval: 100ms\n"
-                               "      - query_type: b\n        sql: SELECT 2\n"
-                               "        interval: 100ms\n"));
+                               "      - query_type: b\n        sql: SELECT 2\n"));
     WaitFor(*probe, [](const DatabaseSnapshot& s) {
-      return s.Query("a")->count > 3 && s.Query("b")->count > 3;
+      return s.Query("a")->count > 1 && s.Query("b")->count > 1;
     });
     EXPECT_EQ(sessions(), "1\n");  // three kinds of runs, one session
   }                                // the scheduler removes the runs, the probe is shut down
@@ -392,9 +394,8 @@ TEST_F(DatabaseProbeTest, OneSessionPerDatabaseClosedWhenTheProbeIsShutDown) {
 TEST_F(DatabaseProbeTest, ExpositionIsPromtoolCleanWithEverySeriesOfEveryDatabase) {
   IoThread io;
   auto up = io.Add(Config("main", "vms",
-                          "    interval: 200ms\n    timeout: 200ms\n    queries:\n"
+                          "    interval: 500ms\n    timeout: 500ms\n    queries:\n"
                           "      - query_type: cameras\n        sql: SELECT count(*) FROM cameras\n"
-                          "        interval: 100ms\n"
                           "    statements:\n      query_types:\n"
                           "        - name: camera_count\n"
                           "          pattern: '^SELECT count\\(\\*\\) FROM cameras'\n"));

@@ -85,7 +85,7 @@ TEST(EventLoopTest, TimerKeepsTickingWhileConnectsAndAStatementHang) {
                              blackhole_entry("full_backlog", full.port()) +
                              "  - name: slow\n    conninfo: " + pg.Conninfo("vms") +
                              "\n    password_file: " + pg.password_file() +
-                             "\n    interval: 10s\n    timeout: 1s\n    queries:\n"
+                             "\n    interval: 10s\n    timeout: 5s\n    queries:\n"
                              "      - query_type: sleep\n        sql: SELECT pg_sleep(30)\n"
                              "        interval: 10s\n        timeout: 1500ms\n");
   ASSERT_EQ(configs.size(), 3u);
