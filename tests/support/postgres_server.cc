@@ -2,6 +2,7 @@
 
 #include <pwd.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,7 +24,7 @@ std::string ReadAll(const std::string& path) {
 
 }  // namespace
 
-PostgresServer::PostgresServer(std::vector<std::string> settings)
+PostgresServer::PostgresServer(std::vector<std::string> settings, bool tls)
     : dir_(MakeTempDir()), port_(FreePort()), settings_(std::move(settings)) {
   const passwd* user = ::getpwnam("postgres");
   if (user == nullptr) user = ::getpwnam("nobody");
@@ -46,6 +47,21 @@ PostgresServer::PostgresServer(std::vector<std::string> settings)
   if (init.exit_code != 0) {
     init_output_ = "initdb failed:\n" + init.output;
     return;
+  }
+  if (tls) {
+    // The server insists on a key only its own user can read.
+    const std::string key = dir_ + "/server.key";
+    const std::string crt = dir_ + "/server.crt";
+    auto cert = RunCommand(
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+        "-keyout " +
+        key + " -out " + crt);
+    if (cert.exit_code != 0 || ::chown(key.c_str(), uid_, gid_) != 0 ||
+        ::chmod(key.c_str(), 0600) != 0) {
+      init_output_ = "making the TLS certificate failed:\n" + cert.output;
+      return;
+    }
+    settings_.insert(settings_.end(), {"ssl=on", "ssl_cert_file=" + crt, "ssl_key_file=" + key});
   }
   ready_ = Start();
 }

@@ -19,8 +19,9 @@ namespace vms::test {
 class PostgresServer {
  public:
   // `settings`: extra name=value server settings (-c), e.g.
-  // "shared_preload_libraries=pg_stat_statements".
-  explicit PostgresServer(std::vector<std::string> settings = {});
+  // "shared_preload_libraries=pg_stat_statements". With `tls` the server
+  // also speaks TLS, with a self-signed certificate made for it.
+  explicit PostgresServer(std::vector<std::string> settings = {}, bool tls = false);
   ~PostgresServer();
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;

@@ -1,6 +1,7 @@
 // PgConnection against a real PostgreSQL 15: startup over TCP with a
-// password, over the Unix socket without one, and statements of every kind
-// a probe query could be, driven by an io_context on the test's thread.
+// password (TLS, as libpq's default sslmode=prefer picks it, and plain), over
+// the Unix socket without one, and statements of every kind a probe query
+// could be, driven by an io_context on the test's thread.
 
 #include "vms/pg/pg_connection.h"
 
@@ -17,7 +18,7 @@ using Clock = std::chrono::steady_clock;
 
 class PgConnectionTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { pg_ = new PgServerFixture({"vms"}); }
+  static void SetUpTestSuite() { pg_ = new PgServerFixture({"vms"}, {}, /*tls=*/true); }
   static void TearDownTestSuite() {
     delete pg_;
     pg_ = nullptr;
@@ -76,6 +77,21 @@ TEST_F(PgConnectionTest, RowsInTextWithNulls) {
   EXPECT_EQ(r.rows.rows[1], (std::vector<std::optional<std::string>>{"2", "b", ""}));
   EXPECT_GT(r.duration.count(), 0);
   EXPECT_TRUE(conn_->ready());
+}
+
+TEST_F(PgConnectionTest, TlsByDefaultAndPlainWhenAsked) {
+  ASSERT_EQ(Connect(Tcp()), std::nullopt);
+  auto tls = Query({.sql = "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"});
+  ASSERT_FALSE(tls.error) << tls.error->message;
+  EXPECT_EQ(tls.rows.rows[0][0], "t");
+  ASSERT_EQ(Connect(Tcp() + " sslmode=disable"), std::nullopt);
+  auto plain = Query({.sql = "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"});
+  EXPECT_EQ(plain.rows.rows[0][0], "f");
+  // Megabytes of rows through the plain socket too.
+  auto many = Query({.sql = "SELECT g, repeat('x', 1000) FROM generate_series(1, 5000) g"});
+  ASSERT_FALSE(many.error) << many.error->message;
+  EXPECT_EQ(many.rows.rows.size(), 1000u);
+  EXPECT_EQ(many.rows.rows_dropped, 4000u);
 }
 
 TEST_F(PgConnectionTest, RowsBeyondTheLimitAreReadAndDropped) {

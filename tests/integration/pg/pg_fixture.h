@@ -35,8 +35,8 @@ inline constexpr char kPassword[] = "Circle-Of-Life-7";
 class PgServerFixture {
  public:
   explicit PgServerFixture(std::vector<std::string> databases,
-                           std::vector<std::string> settings = {})
-      : server_(std::move(settings)) {
+                           std::vector<std::string> settings = {}, bool tls = false)
+      : server_(std::move(settings), tls) {
     if (!server_.ready()) return;
     Sql(std::string("CREATE ROLE monitor LOGIN PASSWORD '") + kPassword + "'");
     Sql("GRANT pg_monitor TO monitor");
