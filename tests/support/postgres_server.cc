@@ -66,6 +66,33 @@ PostgresServer::PostgresServer(std::vector<std::string> settings, bool tls)
   ready_ = Start();
 }
 
+std::unique_ptr<PostgresServer> PostgresServer::StandbyOf(const PostgresServer& primary) {
+  return std::unique_ptr<PostgresServer>(new PostgresServer(primary, true));
+}
+
+PostgresServer::PostgresServer(const PostgresServer& primary, bool)
+    : dir_(MakeTempDir()),
+      port_(FreePort()),
+      settings_(primary.settings_),
+      uid_(primary.uid_),
+      gid_(primary.gid_) {
+  if (::chown(dir_.c_str(), uid_, gid_) != 0) {
+    init_output_ = "chown " + dir_ + " failed";
+    return;
+  }
+  // A fast checkpoint: the default spreads it over minutes.
+  auto backup =
+      RunCommand("/usr/bin/setpriv --reuid=" + std::to_string(uid_) +
+                 " --regid=" + std::to_string(gid_) + " --clear-groups " + kBin +
+                 "pg_basebackup -h " + primary.dir_ + " -p " + std::to_string(primary.port_) +
+                 " -U postgres -D " + dir_ + "/data -R -X stream --no-sync --checkpoint=fast");
+  if (backup.exit_code != 0) {
+    init_output_ = "pg_basebackup failed:\n" + backup.output;
+    return;
+  }
+  ready_ = Start();
+}
+
 PostgresServer::~PostgresServer() {
   Stop();
   RunCommand("rm -rf " + dir_);

@@ -22,6 +22,9 @@ class PostgresServer {
   // "shared_preload_libraries=pg_stat_statements". With `tls` the server
   // also speaks TLS, with a self-signed certificate made for it.
   explicit PostgresServer(std::vector<std::string> settings = {}, bool tls = false);
+  // A streaming standby of `primary` (pg_basebackup -R over its Unix
+  // socket), on a port of its own, with the same settings.
+  static std::unique_ptr<PostgresServer> StandbyOf(const PostgresServer& primary);
   ~PostgresServer();
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;
@@ -42,6 +45,8 @@ class PostgresServer {
   bool Start();
 
  private:
+  PostgresServer(const PostgresServer& primary, bool standby);
+
   std::string dir_;
   unsigned short port_ = 0;
   std::vector<std::string> settings_;

@@ -366,6 +366,49 @@ TEST_F(DatabaseProbeTest, StatementTotalsByConfiguredTypeAndMissingExtensionSaid
   EXPECT_EQ(Count(log.text(), "pg_stat_statements extension is not installed"), 1u) << log.text();
 }
 
+TEST_F(DatabaseProbeTest, ReplicationLagOnThePrimaryAndOnAStreamingStandby) {
+  auto standby = vms::test::PostgresServer::StandbyOf(pg_->server());
+  ASSERT_TRUE(standby->ready()) << standby->Log();
+  IoThread io;
+  auto primary = io.Add(Config("primary", "vms", "    interval: 300ms\n    timeout: 300ms\n"));
+  auto replica =
+      io.Add(ParseConfig("databases:\n  - name: standby\n    conninfo: host=127.0.0.1 "
+                         "port=" +
+                         std::to_string(standby->port()) +
+                         " dbname=vms user=monitor\n    password_file: " + pg_->password_file() +
+                         "\n    interval: 300ms\n    timeout: 300ms\n")
+                 .at(0));
+  // The standby has replayed nothing since it started until the primary
+  // commits something.
+  pg_->Sql("CREATE TABLE replicated AS SELECT 1 AS x", "vms");
+  auto p = WaitFor(*primary, [](const DatabaseSnapshot& s) {
+    return s.stats && s.stats->replication_lag_seconds.has_value();
+  });
+  ASSERT_TRUE(p->stats) << p->last_error;
+  ASSERT_TRUE(p->stats->replication_lag_seconds);
+  EXPECT_GE(*p->stats->replication_lag_seconds, 0);
+  auto r = WaitFor(*replica, [](const DatabaseSnapshot& s) {
+    return s.stats && s.stats->replication_lag_seconds.has_value();
+  });
+  ASSERT_TRUE(r->stats) << r->last_error;
+  ASSERT_TRUE(r->stats->replication_lag_seconds);
+  EXPECT_GE(*r->stats->replication_lag_seconds, 0);
+
+  DatabaseCollector collector({primary, replica});
+  std::string text;
+  ASSERT_TRUE(collector.CollectText(ScrapeContext{}, text).ok());
+  EXPECT_THAT(text, HasSubstr("database_replication_lag_seconds{database=\"primary\"} "));
+  EXPECT_THAT(text, HasSubstr("database_replication_lag_seconds{database=\"standby\"} "));
+
+  // Without its standby the primary has no lag to show.
+  standby->Stop();
+  p = WaitFor(*primary, [](const DatabaseSnapshot& s) {
+    return s.stats && !s.stats->replication_lag_seconds.has_value();
+  });
+  ASSERT_TRUE(p->stats) << p->last_error;
+  EXPECT_FALSE(p->stats->replication_lag_seconds);
+}
+
 TEST_F(DatabaseProbeTest, OneSessionPerDatabaseClosedWhenTheProbeIsShutDown) {
   auto sessions = [&] {
     return pg_->Sql(
