@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "support/subprocess.h"
@@ -20,6 +21,7 @@ class DatabaseConfigTest : public ::testing::Test {
     dir_ = test::MakeTempDir();
     std::ofstream(dir_ + "/pg") << "Hunter-2-Secret\n";
   }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::vector<DatabaseConfig> Parse(const std::string& yaml, ProbeDefaults defaults = {}) {
     MapReader root(ParseYaml(yaml, file()), file(), "");
     auto databases = ParseDatabases(root, defaults);
