@@ -1,6 +1,28 @@
 #include "streaming_gateway/role.h"
 
+#include <memory>
+
+#include "streaming_gateway/janus_collector.h"
+#include "vms/app/exporter_runtime.h"
+
 namespace vms::streaming_gateway {
+namespace {
+
+void ParseOwn(MapReader& root, Config& config) { config.janus = ParseJanus(root); }
+
+std::vector<CollectorSpec<RoleDeps<Config>>> OwnCollectors() {
+  using Deps = RoleDeps<Config>;
+  return {
+      {"janus", "WebRTC connections through Janus, from its event handler's posts (janus:)", true,
+       [](Deps& d) {
+         auto c = std::make_unique<JanusCollector>(d.runtime.io());
+         d.config.Subscribe([raw = c.get()](const Config& cfg) { raw->Apply(cfg.janus); });
+         return c;
+       }},
+  };
+}
+
+}  // namespace
 
 const RoleDefinition<Config>& Definition() {
   static const RoleDefinition<Config> role{
@@ -8,8 +30,8 @@ const RoleDefinition<Config>& Definition() {
                "Prometheus exporter for VMS streaming gateways (so far: disks, NICs, service "
                "processes)"},
       .own_default_config = {},
-      .parse_own = {},
-      .own_collectors = {},
+      .parse_own = ParseOwn,
+      .own_collectors = OwnCollectors,
   };
   return role;
 }
