@@ -3,16 +3,27 @@
 #include <memory>
 
 #include "streaming_gateway/janus_collector.h"
+#include "streaming_gateway/mediamtx_collector.h"
 #include "vms/app/exporter_runtime.h"
 
 namespace vms::streaming_gateway {
 namespace {
 
-void ParseOwn(MapReader& root, Config& config) { config.janus = ParseJanus(root); }
+void ParseOwn(MapReader& root, Config& config) {
+  config.mediamtx = ParseMediaMtx(root, config.probes);
+  config.janus = ParseJanus(root);
+}
 
 std::vector<CollectorSpec<RoleDeps<Config>>> OwnCollectors() {
   using Deps = RoleDeps<Config>;
   return {
+      {"mediamtx", "Streams, viewers and WebRTC sessions from MediaMTX's control API (mediamtx:)",
+       true,
+       [](Deps& d) {
+         auto c = std::make_unique<MediaMtxCollector>();
+         d.config.Subscribe([raw = c.get()](const Config& cfg) { raw->Apply(cfg.mediamtx); });
+         return c;
+       }},
       {"janus", "WebRTC connections through Janus, from its event handler's posts (janus:)", true,
        [](Deps& d) {
          auto c = std::make_unique<JanusCollector>(d.runtime.io());

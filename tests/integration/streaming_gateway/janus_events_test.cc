@@ -182,7 +182,11 @@ class JanusEventsTest : public ::testing::TestWithParam<JanusOptions> {
               "  password_file: janus.pass\n"
               "  opaque_id_regex: '^(cam[0-9]+)-'\n"
               "  mountpoints:\n"
-              "    - {id: '1', camera_id: lobby}\n");
+              "    - {id: '1', camera_id: lobby}\n"
+              // Both sources write vms_exporter_series_dropped_total: the scrape
+              // must still be one family (promtool below).
+              "mediamtx:\n"
+              "  url: http://127.0.0.1:9\n");
     exporter_ = std::make_unique<test::ExporterProcess>(
         "streaming_gateway_exporter",
         std::vector<std::string>{"--config.file=" + dir_ + "/config.yml"});

@@ -5,8 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "streaming_gateway/mediamtx_collector.h"
 #include "support/subprocess.h"
 #include "vms/base/file.h"
+#include "vms/metrics/collector_set.h"
 
 namespace vms::streaming_gateway {
 namespace {
@@ -201,6 +205,36 @@ TEST(MediaMtxTrackerTest, PathRegexNamesCamerasAndTheCapBoundsThem) {
   EXPECT_TRUE(t.cameras.contains("a"));
   EXPECT_TRUE(t.cameras.contains("b"));
   EXPECT_EQ(cap->dropped("mediamtx"), 1u);  // live/c, once; "other" does not match
+}
+
+TEST(MediaMtxCollectorTest, ExportsEverySeriesWithItsSourceAndPassesPromtool) {
+  auto collector = std::make_unique<MediaMtxCollector>();
+  MediaMtxConfig config;
+  config.enabled = true;
+  config.url = "http://127.0.0.1:9997";
+  collector->Apply(config);
+  collector->Publish(RecordedPoll("v1.0"));
+  CollectorSet set;
+  set.Add(std::move(collector));
+  const std::string text = set.Scrape({std::chrono::steady_clock::now()});
+  const auto has = [&](const std::string& line) {
+    EXPECT_NE(text.find("\n" + line + "\n"), std::string::npos) << line << "\n" << text;
+  };
+  has("vms_exporter_mediamtx_up 1");
+  has("stream_up{camera_id=\"cam1\",protocol=\"rtsp\",source=\"mediamtx\"} 1");
+  has("stream_up{camera_id=\"cam3\",protocol=\"rtsp\",source=\"mediamtx\"} 0");
+  has("stream_viewers{camera_id=\"cam1\",protocol=\"webrtc\",source=\"mediamtx\"} 1");
+  has("stream_bytes_sent_total{camera_id=\"cam1\",protocol=\"hls\",source=\"mediamtx\"} 40000000");
+  has("webrtc_connection_attempts_total{camera_id=\"cam1\",source=\"mediamtx\"} 2");
+  has("webrtc_connection_failures_total{camera_id=\"cam1\",stage=\"setup\",source=\"mediamtx\"} 0");
+  has("vms_exporter_series_dropped_total{reason=\"camera_id_cap\",source=\"mediamtx\"} 0");
+  EXPECT_EQ(text.find("stream_viewers{camera_id=\"cam1\",protocol=\"hls\""), std::string::npos)
+      << "v1.0 does not list HLS viewers";
+  const std::string path = test::MakeTempDir() + "/metrics.prom";
+  std::ofstream(path) << text;
+  const auto lint = test::RunCommand("promtool check metrics < " + path);
+  EXPECT_EQ(lint.exit_code, 0) << lint.output;
+  EXPECT_EQ(lint.output, "");
 }
 
 }  // namespace
