@@ -163,9 +163,11 @@ bool RawConnection::WaitClosed(std::chrono::milliseconds timeout) {
   return eof;
 }
 
-HttpReply HttpRequestOnce(unsigned short port, const std::string& method, const std::string& path,
-                          const std::map<std::string, std::string>& headers,
-                          std::chrono::milliseconds timeout) {
+namespace {
+
+HttpReply RequestOnce(unsigned short port, const std::string& method, const std::string& path,
+                      const std::map<std::string, std::string>& headers, const std::string* body,
+                      std::chrono::milliseconds timeout) {
   RawConnection conn(port);
   if (!conn.connected()) {
     HttpReply r;
@@ -174,30 +176,32 @@ HttpReply HttpRequestOnce(unsigned short port, const std::string& method, const 
   }
   std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
-  if (method == "POST") req += "Content-Length: 0\r\n";
-  req += "\r\n";
-  conn.Send(req);
-  return conn.ReadResponse(timeout);
-}
-
-HttpReply HttpPost(unsigned short port, const std::string& path, const std::string& body,
-                   const std::map<std::string, std::string>& headers,
-                   std::chrono::milliseconds timeout) {
-  RawConnection conn(port);
-  if (!conn.connected()) {
-    HttpReply r;
-    r.error = "connect failed";
-    return r;
+  if (body != nullptr) {
+    req += "Content-Length: " + std::to_string(body->size()) + "\r\n\r\n" + *body;
+  } else {
+    if (method == "POST") req += "Content-Length: 0\r\n";
+    req += "\r\n";
   }
-  std::string req = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
-  for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
-  req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   if (!conn.Send(req)) {
     HttpReply r;
     r.error = "send failed";
     return r;
   }
   return conn.ReadResponse(timeout);
+}
+
+}  // namespace
+
+HttpReply HttpRequestOnce(unsigned short port, const std::string& method, const std::string& path,
+                          const std::map<std::string, std::string>& headers,
+                          std::chrono::milliseconds timeout) {
+  return RequestOnce(port, method, path, headers, nullptr, timeout);
+}
+
+HttpReply HttpPost(unsigned short port, const std::string& path, const std::string& body,
+                   const std::map<std::string, std::string>& headers,
+                   std::chrono::milliseconds timeout) {
+  return RequestOnce(port, "POST", path, headers, &body, timeout);
 }
 
 }  // namespace vms::test
