@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "streaming_gateway/janus_collector.h"
+#include "streaming_gateway/mediamtx_collector.h"
 #include "streaming_gateway/stream_collector.h"
 #include "streaming_gateway/traffic_collector.h"
 #include "vms/app/exporter_runtime.h"
@@ -15,6 +17,8 @@ void ParseOwn(MapReader& root, Config& config) {
   config.streams = ParseStreams(root, config.probes);
   config.access_logs = ParseGatewayAccessLogs(root);
   config.limits = ParseTrafficLimits(root.Map("limits"));
+  config.mediamtx = ParseMediaMtx(root, config.probes);
+  config.janus = ParseJanus(root);
 }
 
 std::vector<std::string> CameraIds(const Config& config) {
@@ -65,6 +69,19 @@ std::vector<CollectorSpec<RoleDeps<Config>>> OwnCollectors() {
        }},
       {"series_limits", "Samples dropped by label caps (vms_exporter_series_dropped_total)", true,
        [shared](Deps& d) { return shared(d).dropped->MakeCollector(); }},
+      {"mediamtx", "Streams, viewers and WebRTC sessions from MediaMTX's control API (mediamtx:)",
+       true,
+       [](Deps& d) {
+         auto c = std::make_unique<MediaMtxCollector>();
+         d.config.Subscribe([raw = c.get()](const Config& cfg) { raw->Apply(cfg.mediamtx); });
+         return c;
+       }},
+      {"janus", "WebRTC connections through Janus, from its event handler's posts (janus:)", true,
+       [](Deps& d) {
+         auto c = std::make_unique<JanusCollector>(d.runtime.io());
+         d.config.Subscribe([raw = c.get()](const Config& cfg) { raw->Apply(cfg.janus); });
+         return c;
+       }},
   };
 }
 

@@ -3,9 +3,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/evp.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,8 +29,7 @@ int Connect(unsigned short port) {
 
 // Reads into `buf` until `done(buf)` or timeout/EOF. Returns false on timeout.
 template <typename Done>
-bool ReadUntil(int fd, std::string& buf, std::chrono::milliseconds timeout, Done done,
-               bool* eof) {
+bool ReadUntil(int fd, std::string& buf, std::chrono::milliseconds timeout, Done done, bool* eof) {
   const auto end = std::chrono::steady_clock::now() + timeout;
   *eof = false;
   while (!done(buf)) {
@@ -106,7 +105,9 @@ bool RawConnection::Send(const std::string& bytes) {
 
 HttpReply RawConnection::ReadResponse(std::chrono::milliseconds timeout) {
   bool eof = false;
-  const auto head_done = [](const std::string& b) { return b.find("\r\n\r\n") != std::string::npos; };
+  const auto head_done = [](const std::string& b) {
+    return b.find("\r\n\r\n") != std::string::npos;
+  };
   if (!ReadUntil(fd_, pending_, timeout, head_done, &eof)) {
     HttpReply r;
     r.error = eof ? "connection closed" : "timed out waiting for headers";
@@ -119,7 +120,9 @@ HttpReply RawConnection::ReadResponse(std::chrono::milliseconds timeout) {
     pending_.erase(0, head_end + 4);
     // Each chunk: hex size line, data, CRLF; a zero-size chunk ends the body.
     for (;;) {
-      const auto line_done = [](const std::string& b) { return b.find("\r\n") != std::string::npos; };
+      const auto line_done = [](const std::string& b) {
+        return b.find("\r\n") != std::string::npos;
+      };
       if (!ReadUntil(fd_, pending_, timeout, line_done, &eof)) {
         r.error = "timed out in chunked body";
         return r;
@@ -155,13 +158,16 @@ HttpReply RawConnection::ReadResponse(std::chrono::milliseconds timeout) {
 bool RawConnection::WaitClosed(std::chrono::milliseconds timeout) {
   bool eof = false;
   std::string sink;
-  ReadUntil(fd_, sink, timeout, [](const std::string&) { return false; }, &eof);
+  ReadUntil(
+      fd_, sink, timeout, [](const std::string&) { return false; }, &eof);
   return eof;
 }
 
-HttpReply HttpRequestOnce(unsigned short port, const std::string& method, const std::string& path,
-                          const std::map<std::string, std::string>& headers,
-                          std::chrono::milliseconds timeout) {
+namespace {
+
+HttpReply RequestOnce(unsigned short port, const std::string& method, const std::string& path,
+                      const std::map<std::string, std::string>& headers, const std::string* body,
+                      std::chrono::milliseconds timeout) {
   RawConnection conn(port);
   if (!conn.connected()) {
     HttpReply r;
@@ -170,10 +176,32 @@ HttpReply HttpRequestOnce(unsigned short port, const std::string& method, const 
   }
   std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
-  if (method == "POST") req += "Content-Length: 0\r\n";
-  req += "\r\n";
-  conn.Send(req);
+  if (body != nullptr) {
+    req += "Content-Length: " + std::to_string(body->size()) + "\r\n\r\n" + *body;
+  } else {
+    if (method == "POST") req += "Content-Length: 0\r\n";
+    req += "\r\n";
+  }
+  if (!conn.Send(req)) {
+    HttpReply r;
+    r.error = "send failed";
+    return r;
+  }
   return conn.ReadResponse(timeout);
+}
+
+}  // namespace
+
+HttpReply HttpRequestOnce(unsigned short port, const std::string& method, const std::string& path,
+                          const std::map<std::string, std::string>& headers,
+                          std::chrono::milliseconds timeout) {
+  return RequestOnce(port, method, path, headers, nullptr, timeout);
+}
+
+HttpReply HttpPost(unsigned short port, const std::string& path, const std::string& body,
+                   const std::map<std::string, std::string>& headers,
+                   std::chrono::milliseconds timeout) {
+  return RequestOnce(port, "POST", path, headers, &body, timeout);
 }
 
 }  // namespace vms::test

@@ -7,7 +7,7 @@
 namespace vms::test {
 
 struct HttpReply {
-  int status = 0;  // 0: no response (connect or read failed)
+  int status = 0;                              // 0: no response (connect or read failed)
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string error;
@@ -22,6 +22,11 @@ inline HttpReply HttpGet(unsigned short port, const std::string& path,
                          const std::map<std::string, std::string>& headers = {}) {
   return HttpRequestOnce(port, "GET", path, headers);
 }
+
+// One blocking POST of `body` (sent as is, with its Content-Length).
+HttpReply HttpPost(unsigned short port, const std::string& path, const std::string& body,
+                   const std::map<std::string, std::string>& headers = {},
+                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 // "Basic base64(user:password)", an Authorization header value.
 std::string BasicAuthorization(const std::string& user_colon_password);

@@ -31,6 +31,37 @@ std::string GzipCompress(std::string_view data) {
   return out;
 }
 
+Result<std::string> GzipDecompress(std::string_view data, std::size_t max_bytes) {
+  z_stream zs{};
+  // windowBits 15 + 32: zlib reads the gzip or zlib header, whichever it is.
+  if (inflateInit2(&zs, 15 + 32) != Z_OK) return Status::Error("inflateInit2 failed");
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  std::string out;
+  char chunk[16384];
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    zs.next_out = reinterpret_cast<Bytef*>(chunk);
+    zs.avail_out = sizeof chunk;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      const std::string why = zs.msg ? zs.msg : (rc == Z_BUF_ERROR ? "truncated" : "corrupt");
+      inflateEnd(&zs);
+      return Status::Error("inflating body: " + why);
+    }
+    const std::size_t produced = sizeof chunk - zs.avail_out;
+    if (out.size() + produced > max_bytes) {
+      inflateEnd(&zs);
+      return Status::Error("inflating body: more than " + std::to_string(max_bytes) + " bytes");
+    }
+    out.append(chunk, produced);
+  }
+  const bool trailing = zs.avail_in != 0;
+  inflateEnd(&zs);
+  if (trailing) return Status::Error("inflating body: bytes after the end of the stream");
+  return out;
+}
+
 bool AcceptsGzip(std::string_view accept_encoding) {
   // Entries look like "gzip", "gzip;q=0.5", "*;q=0"; gzip with q=0 refuses it.
   std::size_t pos = 0;

@@ -1,8 +1,6 @@
 #include "vms/http/http_server.h"
 
-#include <map>
-#include <set>
-#include <optional>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
@@ -10,7 +8,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <spdlog/spdlog.h>
+#include <map>
+#include <optional>
+#include <set>
 
 #include "vms/base/text.h"
 
@@ -22,7 +22,6 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 namespace {
-constexpr std::size_t kMaxBodyBytes = 64 * 1024;
 constexpr std::size_t kMaxConnections = 1024;
 
 class SessionBase {
@@ -35,8 +34,12 @@ class SessionBase {
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(asio::io_context& io_context, HttpServerOptions opts, std::shared_ptr<WebSecurity> sec)
-      : io(io_context), options(std::move(opts)), security(std::move(sec)), acceptor(io),
-        workers(options.worker_threads == 0 ? 1 : options.worker_threads), grace_timer(io) {}
+      : io(io_context),
+        options(std::move(opts)),
+        security(std::move(sec)),
+        acceptor(io),
+        workers(options.worker_threads == 0 ? 1 : options.worker_threads),
+        grace_timer(io) {}
 
   asio::io_context& io;
   HttpServerOptions options;
@@ -44,7 +47,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   tcp::acceptor acceptor;
   asio::thread_pool workers;
   std::map<std::string, Handler> routes;  // "GET /metrics"
-  std::set<std::string> known_paths;  // for 405 rather than 404
+  std::set<std::string> known_paths;      // for 405 rather than 404
   std::atomic<std::size_t> in_flight{0};
 
   std::uint64_t next_session = 1;
@@ -67,8 +70,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   }
 
   // Runs on a worker thread.
-  HttpResponse Handle(const HttpRequest& request, std::string_view authorization) {
-    if (security && !security->Authorize(authorization)) {
+  HttpResponse Handle(const HttpRequest& request) {
+    if (security && !security->Authorize(request.authorization)) {
       return {401, "text/plain; charset=utf-8", "Unauthorized\n", false};
     }
     auto it = routes.find(request.method + " " + request.target);
@@ -114,7 +117,7 @@ class Session : public SessionBase {
     busy_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.max_header_bytes));
-    parser_->body_limit(kMaxBodyBytes);
+    parser_->body_limit(server_->options.max_body_bytes);
     beast::get_lowest_layer(derived().stream())
         .expires_after(first_request_ ? server_->options.request_timeout
                                       : server_->options.idle_timeout);
@@ -150,16 +153,18 @@ class Session : public SessionBase {
     request.target = std::string(target.substr(0, target.find('?')));
     request.accept_encoding = std::string(req[http::field::accept_encoding]);
     request.scrape_timeout = std::string(req["X-Prometheus-Scrape-Timeout-Seconds"]);
+    request.content_encoding = std::string(req[http::field::content_encoding]);
+    request.authorization = std::string(req[http::field::authorization]);
+    request.body = std::move(req.body());
     const bool keep_alive = req.keep_alive();
     const bool accepts_gzip = AcceptsGzip(request.accept_encoding);
-    std::string authorization(req[http::field::authorization]);
 
     const auto limit = server_->options.max_requests;
     if (limit != 0 && server_->in_flight.load() >= limit) {
-      return Reply(derived().shared_from_this(),
-                   HttpResponse{503, "text/plain; charset=utf-8",
-                                "Too many concurrent requests\n", false},
-                   keep_alive, false);
+      return Reply(
+          derived().shared_from_this(),
+          HttpResponse{503, "text/plain; charset=utf-8", "Too many concurrent requests\n", false},
+          keep_alive, false);
     }
     ++server_->in_flight;
     // The worker also starts the write: the loop thread has nothing pending
@@ -167,9 +172,8 @@ class Session : public SessionBase {
     // it first would add a thread wake-up to every request's latency. The
     // write's completion and everything after it run on the loop thread.
     asio::post(server_->workers, [self = derived().shared_from_this(), request = std::move(request),
-                                  authorization = std::move(authorization), keep_alive,
-                                  accepts_gzip]() mutable {
-      HttpResponse response = self->server_->Handle(request, authorization);
+                                  keep_alive, accepts_gzip]() mutable {
+      HttpResponse response = self->server_->Handle(request);
       --self->server_->in_flight;
       Reply(std::move(self), std::move(response), keep_alive, accepts_gzip);
     });

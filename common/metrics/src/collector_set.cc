@@ -1,9 +1,9 @@
 #include "vms/metrics/collector_set.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <exception>
-
-#include <spdlog/spdlog.h>
 
 #include "vms/metrics/exposition_text.h"
 
@@ -25,12 +25,15 @@ std::string CollectorSet::Scrape(const ScrapeContext& ctx) const {
   std::vector<Outcome> outcomes;
   outcomes.reserve(collectors_.size());
 
+  // The texts of collectors that share families, merged after the others.
+  std::vector<std::string> shared;
   for (const auto& collector : collectors_) {
-    const std::size_t mark = body.size();
+    std::string& text = collector->shares_families() ? shared.emplace_back() : body;
+    const std::size_t mark = text.size();
     const auto start = std::chrono::steady_clock::now();
     vms::Status status;
     try {
-      status = collector->CollectText(ctx, body);
+      status = collector->CollectText(ctx, text);
     } catch (const std::exception& e) {
       status = Status::Error(e.what());
     } catch (...) {
@@ -39,11 +42,15 @@ std::string CollectorSet::Scrape(const ScrapeContext& ctx) const {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!status.ok()) {
-      body.resize(mark);  // a failing collector loses all of its families
+      text.resize(mark);  // a failing collector loses all of its families
       // Debug, not warn: a broken collector would otherwise log on every scrape.
       spdlog::debug("collector {} failed: {}", collector->name(), status.message());
     }
     outcomes.push_back({collector->name(), seconds, status.ok()});
+  }
+  if (!shared.empty()) {
+    const std::vector<std::string_view> views(shared.begin(), shared.end());
+    AppendMergedFamiliesText(views, body);
   }
 
   std::vector<prometheus::MetricFamily> families;

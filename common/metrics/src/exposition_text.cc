@@ -1,14 +1,14 @@
 #include "vms/metrics/exposition_text.h"
 
+#include <prometheus/text_serializer.h>
+
 #include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <ostream>
-#include <string>
 #include <stdexcept>
 #include <streambuf>
-
-#include <prometheus/text_serializer.h>
+#include <string>
 
 namespace vms {
 namespace {
@@ -58,10 +58,9 @@ struct Cut {
 // whose help holds a newline is not cut but rendered on its own.
 std::vector<Cut> RenderCut(const std::vector<prometheus::MetricFamily>& families,
                            std::string& text) {
-  const bool cuttable =
-      std::none_of(families.begin(), families.end(), [](const prometheus::MetricFamily& f) {
-        return f.help.find('\n') != std::string::npos;
-      });
+  const bool cuttable = std::none_of(
+      families.begin(), families.end(),
+      [](const prometheus::MetricFamily& f) { return f.help.find('\n') != std::string::npos; });
   std::vector<Cut> cuts;
   cuts.reserve(families.size());
   if (!cuttable) {
@@ -104,15 +103,16 @@ std::vector<Cut> RenderCut(const std::vector<prometheus::MetricFamily>& families
   return cuts;
 }
 
-bool Same(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
+bool Same(double a, double b) {
+  return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+}
 
 // Everything TextSerializer writes of a metric. Values compare bit for bit:
 // 0.0 and -0.0 print differently, and NaN equals nothing.
 bool Same(const prometheus::ClientMetric& a, const prometheus::ClientMetric& b) {
   if (a.label != b.label || a.timestamp_ms != b.timestamp_ms ||
       !Same(a.counter.value, b.counter.value) || !Same(a.gauge.value, b.gauge.value) ||
-      !Same(a.untyped.value, b.untyped.value) ||
-      a.summary.sample_count != b.summary.sample_count ||
+      !Same(a.untyped.value, b.untyped.value) || a.summary.sample_count != b.summary.sample_count ||
       !Same(a.summary.sample_sum, b.summary.sample_sum) ||
       a.summary.quantile.size() != b.summary.quantile.size() ||
       a.histogram.sample_count != b.histogram.sample_count ||
@@ -192,6 +192,66 @@ SampleTexts::SampleTexts(const std::vector<prometheus::MetricFamily>& families) 
   for (const Cut& cut : cuts) {
     text_.append(text, cut.samples, cut.end - cut.samples);
     ends_.push_back(text_.size());
+  }
+}
+
+namespace {
+
+// The family a "# HELP name ..." or "# TYPE name ..." line names.
+std::string_view CommentFamily(std::string_view line) {
+  line.remove_prefix(7);  // "# HELP " and "# TYPE " are both 7 bytes
+  return line.substr(0, line.find(' '));
+}
+
+}  // namespace
+
+void AppendMergedFamiliesText(std::span<const std::string_view> texts, std::string& out) {
+  // Families in first-seen order, each as its header and the stretches of
+  // sample lines that belong to it. A family starts at a HELP or TYPE line
+  // naming another family than the one before; no sample line starts with '#'.
+  struct Family {
+    std::string_view name;
+    std::string_view header;
+    std::vector<std::string_view> samples;
+  };
+  // Extends `piece` by `line` when it ends where `line` starts.
+  const auto extend = [](std::string_view& piece, std::string_view line) {
+    if (piece.data() + piece.size() != line.data()) return false;
+    piece = std::string_view(piece.data(), piece.size() + line.size());
+    return true;
+  };
+  std::vector<Family> families;
+  for (std::string_view text : texts) {
+    std::size_t current = families.size();  // none yet in this text
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      std::size_t eol = text.find('\n', pos);
+      eol = eol == std::string_view::npos ? text.size() : eol + 1;
+      const std::string_view line = text.substr(pos, eol - pos);
+      pos = eol;
+      const bool header = line.starts_with("# HELP ") || line.starts_with("# TYPE ");
+      if (header && (current == families.size() || CommentFamily(line) != families[current].name)) {
+        const std::string_view name = CommentFamily(line);
+        current = std::find_if(families.begin(), families.end(),
+                               [&](const Family& f) { return f.name == name; }) -
+                  families.begin();
+        if (current == families.size()) families.push_back({name, line, {}});
+        continue;
+      }
+      if (current == families.size()) families.push_back({});  // samples without a header
+      Family& f = families[current];
+      if (header) {
+        // The TYPE line after a HELP line: kept when this text gave the
+        // family's header, dropped when an earlier text did.
+        extend(f.header, line);
+      } else if (f.samples.empty() || !extend(f.samples.back(), line)) {
+        f.samples.push_back(line);
+      }
+    }
+  }
+  for (const Family& f : families) {
+    out.append(f.header);
+    for (std::string_view s : f.samples) out.append(s);
   }
 }
 

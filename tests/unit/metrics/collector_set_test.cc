@@ -28,6 +28,42 @@ class FixedCollector : public Collector {
   Mode mode_;
 };
 
+// One metric from two sources, as the streaming gateway's MediaMTX and Janus
+// collectors both write webrtc_connection_attempts_total.
+class SourceCollector : public Collector {
+ public:
+  explicit SourceCollector(std::string source) : source_(std::move(source)) {}
+  std::string_view name() const override { return source_; }
+  bool shares_families() const override { return true; }
+  Status Collect(const ScrapeContext&, MetricWriter& out) override {
+    out.Counter("attempts_total", "Attempts, by source.").Add({{"source", source_}}, 1);
+    out.Gauge(source_ + "_up", "Up.").Add({}, 1);
+    out.Counter("failures_total", "Failures, by source.").Add({{"source", source_}}, 2);
+    return Status::Ok();
+  }
+
+ private:
+  std::string source_;
+};
+
+TEST(CollectorSetTest, FamiliesSharedByCollectorsAreWrittenOnce) {
+  CollectorSet set;
+  set.Add(std::make_unique<SourceCollector>("janus"));
+  set.Add(std::make_unique<FixedCollector>("plain", FixedCollector::Mode::kOk));
+  set.Add(std::make_unique<SourceCollector>("mediamtx"));
+  const std::string text = set.Scrape({std::chrono::steady_clock::now()});
+  EXPECT_THAT(text, HasSubstr("# HELP attempts_total Attempts, by source.\n"
+                              "# TYPE attempts_total counter\n"
+                              "attempts_total{source=\"janus\"} 1\n"
+                              "attempts_total{source=\"mediamtx\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("failures_total{source=\"janus\"} 2\n"
+                              "failures_total{source=\"mediamtx\"} 2\n"));
+  EXPECT_EQ(text.find("# TYPE attempts_total"), text.rfind("# TYPE attempts_total"));
+  EXPECT_THAT(text, HasSubstr("janus_up 1"));
+  EXPECT_THAT(text, HasSubstr("mediamtx_up 1"));
+  EXPECT_THAT(text, HasSubstr("plain_value{k=\"v\"} 42"));
+}
+
 TEST(CollectorSetTest, FailingCollectorLosesOnlyItsOwnFamilies) {
   CollectorSet set;
   set.Add(std::make_unique<FixedCollector>("good", FixedCollector::Mode::kOk));

@@ -2,12 +2,11 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <prometheus/text_serializer.h>
 
 #include <cmath>
 #include <limits>
 #include <sstream>
-
-#include <prometheus/text_serializer.h>
 
 #include "vms/metrics/metric_writer.h"
 
@@ -45,6 +44,34 @@ Families Sample(double value) {
 Families WithoutEmpty(Families families) {
   std::erase_if(families, [](const auto& f) { return f.metric.empty(); });
   return families;
+}
+
+TEST(ExpositionTextTest, MergedTextsHoldEachFamilyOnceWithEverySample) {
+  const std::string a =
+      "# HELP x_total X.\n# TYPE x_total counter\nx_total{s=\"a\"} 1\nx_total{s=\"b\"} 2\n"
+      "# TYPE y gauge\ny 3\n";
+  const std::string b =
+      "# HELP z Z.\n# TYPE z gauge\nz 4\n"
+      "# HELP x_total Other help.\n# TYPE x_total counter\nx_total{s=\"c\"} 5\n";
+  const std::string c = "# TYPE y gauge\ny{s=\"c\"} 6\n";
+  const std::vector<std::string_view> texts{a, b, c};
+  std::string out = "before\n";
+  AppendMergedFamiliesText(texts, out);
+  EXPECT_EQ(out,
+            "before\n"
+            "# HELP x_total X.\n# TYPE x_total counter\nx_total{s=\"a\"} 1\nx_total{s=\"b\"} 2\n"
+            "x_total{s=\"c\"} 5\n"
+            "# TYPE y gauge\ny 3\ny{s=\"c\"} 6\n"
+            "# HELP z Z.\n# TYPE z gauge\nz 4\n");
+}
+
+TEST(ExpositionTextTest, MergingTextsWithoutSharedFamiliesConcatenatesThem) {
+  const std::string a = "# HELP a A.\n# TYPE a gauge\na 1\n";
+  const std::string b = "# HELP b B.\n# TYPE b gauge\nb 2\n";
+  const std::vector<std::string_view> texts{a, "", b};
+  std::string out;
+  AppendMergedFamiliesText(texts, out);
+  EXPECT_EQ(out, a + b);
 }
 
 TEST(ExpositionTextTest, AppendsWhatTextSerializerWritesLeavingOutEmptyFamilies) {

@@ -1,15 +1,14 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "vms/base/status.h"
 #include "vms/http/web_security.h"
@@ -21,6 +20,12 @@ struct HttpRequest {
   std::string target;  // path without the query string
   std::string accept_encoding;
   std::string scrape_timeout;  // X-Prometheus-Scrape-Timeout-Seconds
+  // For routes that take a body (event receivers); at most max_body_bytes.
+  std::string content_encoding;
+  std::string body;
+  // The Authorization header, for routes that check credentials themselves
+  // rather than through WebSecurity. Never log it.
+  std::string authorization;
 };
 
 struct HttpResponse {
@@ -33,6 +38,7 @@ struct HttpResponse {
 struct HttpServerOptions {
   std::string listen_address = ":9090";
   std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_body_bytes = 64 * 1024;             // 413 beyond
   std::chrono::milliseconds request_timeout{10'000};  // whole request, incl. TLS handshake
   std::chrono::milliseconds idle_timeout{60'000};     // keep-alive between requests
   std::size_t max_requests = 40;                      // concurrent handled requests; 0 = no limit
@@ -77,6 +83,12 @@ Result<boost::asio::ip::tcp::endpoint> ParseListenAddress(const std::string& add
 
 // Gzip (RFC 1952) of `data`.
 std::string GzipCompress(std::string_view data);
+
+// Inflates gzip (RFC 1952) or zlib (RFC 1950) data, detected by its header,
+// into at most `max_bytes`: a larger result, a truncated or corrupt stream
+// or trailing bytes are errors, so a small hostile body cannot expand into
+// unbounded memory.
+Result<std::string> GzipDecompress(std::string_view data, std::size_t max_bytes);
 
 // True if an Accept-Encoding value allows gzip (q>0).
 bool AcceptsGzip(std::string_view accept_encoding);

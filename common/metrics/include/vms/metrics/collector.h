@@ -45,6 +45,12 @@ class Collector {
   // still equal rendering Collect() (its tests compare the two). On error
   // `out` may hold part of the text: the caller drops it.
   virtual Status CollectText(const ScrapeContext& ctx, std::string& out);
+  // True for a collector whose families may also come from another
+  // collector of the role (one metric fed by several sources, told apart by
+  // a `source` label): the scrape merges such collectors' texts family by
+  // family, so each family has one HELP and TYPE. Their HELP must then be
+  // the same text, or the first collector's wins.
+  virtual bool shares_families() const { return false; }
   // Rows for the landing page; most collectors have none.
   virtual void AppendStatus(std::vector<StatusTable>& /*tables*/) const {}
 

@@ -1,11 +1,12 @@
 #pragma once
 
+#include <prometheus/metric_family.h>
+
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <prometheus/metric_family.h>
 
 namespace vms {
 
@@ -41,6 +42,14 @@ class FamilyTextMemo {
   std::mutex mu_;
   std::vector<Entry> last_;  // guarded by mu_
 };
+
+// Appends texts in the format above that may hold families of the same name
+// (one metric fed by several sources, e.g. stream_viewers from an access log
+// and from MediaMTX, each with its own `source` label), each family once: its
+// HELP and TYPE lines from the first text that has it, then its sample lines
+// from every text in turn. The text format allows one HELP and TYPE per
+// family, and a family's samples together.
+void AppendMergedFamiliesText(std::span<const std::string_view> texts, std::string& out);
 
 // The HELP and TYPE lines that start `family`'s text.
 std::string FamilyHeaderText(const prometheus::MetricFamily& family);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <prometheus/metric_family.h>
+
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -7,8 +9,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <prometheus/metric_family.h>
 
 #include "vms/base/histogram_data.h"
 
