@@ -4,7 +4,7 @@ namespace vms::streaming_gateway {
 
 bool CameraIdCap::Admit(std::string_view id, std::string_view source) {
   std::lock_guard lock(mu_);
-  if (admitted_.contains(id)) return true;
+  if (configured_.contains(id) || admitted_.contains(id)) return true;
   if (admitted_.size() < max_ids_) {
     admitted_.emplace(id);
     return true;
@@ -21,8 +21,9 @@ bool CameraIdCap::Admit(std::string_view id, std::string_view source) {
   return false;
 }
 
-void CameraIdCap::SetMax(std::size_t max_ids) {
+void CameraIdCap::Configure(const std::vector<std::string>& configured, std::size_t max_ids) {
   std::lock_guard lock(mu_);
+  configured_ = std::set<std::string, std::less<>>(configured.begin(), configured.end());
   max_ids_ = max_ids;
 }
 

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vms/metrics/metric_writer.h"
 
@@ -16,7 +17,10 @@ namespace vms::streaming_gateway {
 // handles), so a misconfigured or hostile peer could otherwise mint series
 // without end. Ids are admitted first come, first served and stay admitted
 // (their counters must stay monotonic); once `max_ids` are admitted, new ids
-// are refused and counted per source. Thread-safe.
+// are refused and counted per source. The configured streams' ids are always
+// admitted and do not count against the limit. One per gateway, shared by
+// every source (access logs, MediaMTX, Janus): limits.camera_ids bounds them
+// all together. Thread-safe.
 class CameraIdCap {
  public:
   explicit CameraIdCap(std::size_t max_ids) : max_ids_(max_ids) {}
@@ -24,8 +28,9 @@ class CameraIdCap {
   // True if `id` may have series: admitted already, or there is room.
   bool Admit(std::string_view id, std::string_view source);
 
-  // A new limit from a reloaded config; ids already admitted stay.
-  void SetMax(std::size_t max_ids);
+  // At each config load: the configured streams' ids and the limit; ids
+  // already admitted stay.
+  void Configure(const std::vector<std::string>& configured, std::size_t max_ids);
 
   std::uint64_t dropped(std::string_view source) const;
 
@@ -39,6 +44,7 @@ class CameraIdCap {
 
   mutable std::mutex mu_;
   std::size_t max_ids_;                                        // guarded by mu_
+  std::set<std::string, std::less<>> configured_;              // guarded by mu_
   std::set<std::string, std::less<>> admitted_;                // guarded by mu_
   std::set<std::string, std::less<>> refused_;                 // guarded by mu_
   std::map<std::string, std::uint64_t, std::less<>> dropped_;  // by source; guarded by mu_
@@ -47,7 +53,9 @@ class CameraIdCap {
 // The help of vms_exporter_series_dropped_total, the same for every writer of
 // the family.
 inline constexpr std::string_view kSeriesDroppedHelp =
-    "Series not exported because a limit was reached, by reason (camera_id_cap: a new camera_id "
-    "beyond max_camera_ids) and source.";
+    "Series not exported because a limit was reached or a label value was unusable, by reason "
+    "and source (camera_id_cap: a new camera_id beyond limits.camera_ids, each id once; "
+    "invalid_camera_id: a value that is not a camera_id; clients_cap: a viewer beyond "
+    "limits.clients).";
 
 }  // namespace vms::streaming_gateway

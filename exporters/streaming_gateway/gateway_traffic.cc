@@ -2,10 +2,13 @@
 
 #include <algorithm>
 
+#include "streaming_gateway/shared_help.h"
 #include "vms/config/camera_id.h"
 
 namespace vms::streaming_gateway {
 namespace {
+
+constexpr std::string_view kSource = "access_log";
 
 // Clients are remembered this long at least, whatever the window: a target
 // duration of up to a minute (3 minutes of window) is covered.
@@ -34,13 +37,6 @@ RequestKind ClassifyRequest(std::string_view method, std::string_view path) {
   return RequestKind::kOther;
 }
 
-GatewayTraffic::GatewayTraffic(std::shared_ptr<DroppedSeries> dropped)
-    : dropped_(std::move(dropped)) {
-  for (const char* reason : {"camera_id_cap", "invalid_camera_id", "clients_cap"}) {
-    dropped_->Declare(reason);
-  }
-}
-
 void GatewayTraffic::Configure(std::vector<std::string> configured_camera_ids,
                                TrafficLimits limits) {
   std::lock_guard lock(mu_);
@@ -49,30 +45,22 @@ void GatewayTraffic::Configure(std::vector<std::string> configured_camera_ids,
   limits_ = limits;
   for (const auto& id : configured_) cameras_.try_emplace(id);
   // A camera no longer configured and never seen in the traffic goes; one
-  // seen keeps its counters (and counts as learned).
-  learned_ = 0;
+  // seen keeps its counters.
   std::erase_if(cameras_, [&](const auto& kv) {
     if (configured_.contains(kv.first)) return false;
     const Camera& c = kv.second;
-    const bool seen = !c.playlist_requests.empty() || !c.segment_requests.empty() ||
-                      c.whep_attempts > 0 || !c.clients.empty();
-    if (seen) ++learned_;
-    if (!seen) clients_ -= c.clients.size();
-    return !seen;
+    return c.playlist_requests.empty() && c.segment_requests.empty() && c.whep_attempts == 0 &&
+           c.clients.empty();
   });
 }
 
 GatewayTraffic::Camera* GatewayTraffic::Admit(std::string_view id) {
   if (auto it = cameras_.find(id); it != cameras_.end()) return &it->second;
   if (!IsCameraId(id)) {
-    dropped_->Add("invalid_camera_id");
+    ++invalid_camera_ids_;
     return nullptr;
   }
-  if (learned_ >= limits_.camera_ids) {
-    dropped_->Add("camera_id_cap");
-    return nullptr;
-  }
-  ++learned_;
+  if (!cap_->Admit(id, kSource)) return nullptr;
   return &cameras_.emplace(std::string(id), Camera{}).first->second;
 }
 
@@ -120,25 +108,12 @@ void GatewayTraffic::AddRecords(const std::regex& camera_id,
     }
     if (clients_ >= limits_.clients) Forget(newest_);
     if (clients_ >= limits_.clients) {
-      dropped_->Add("clients_cap");
+      ++clients_dropped_;
       continue;
     }
     c->clients.emplace(client, r.time);
     ++clients_;
   }
-}
-
-void GatewayTraffic::Publish(const std::string& source, SourceTraffic traffic) {
-  std::lock_guard lock(mu_);
-  // A source's cameras come under the same cap as the logs'.
-  auto admitted = [&](const std::string& id) { return Admit(id) != nullptr; };
-  std::erase_if(traffic.viewers, [&](const auto& kv) { return !admitted(kv.first.first); });
-  std::erase_if(traffic.bytes_sent_total,
-                [&](const auto& kv) { return !admitted(kv.first.first); });
-  std::erase_if(traffic.webrtc_attempts_total, [&](const auto& kv) { return !admitted(kv.first); });
-  std::erase_if(traffic.webrtc_failures_total,
-                [&](const auto& kv) { return !admitted(kv.first.first); });
-  sources_[source] = std::move(traffic);
 }
 
 void GatewayTraffic::Forget(double now) {
@@ -188,49 +163,29 @@ void GatewayTraffic::Write(MetricWriter& out, double now, const TargetDuration& 
     }
   }
 
-  auto viewers = out.Gauge(
-      "stream_viewers",
-      "Viewers by protocol and source: access_log, distinct HLS clients (session id, else "
-      "address and user agent, never kept in the clear) with a successful request within 3 "
-      "target durations (else limits.viewer_window); other sources, their own count.");
-  auto bytes = out.Counter("stream_bytes_sent_total",
-                           "Bytes sent to viewers by protocol and source (access_log: HLS "
-                           "responses, headers included).");
-  auto attempts = out.Counter("webrtc_connection_attempts_total",
-                              "WebRTC connection attempts by source (access_log: WHEP offers, "
-                              "POST .../whep).");
-  auto failures = out.Counter("webrtc_connection_failures_total",
-                              "WebRTC connections that failed, by stage and source (access_log: "
-                              "a WHEP offer answered 4xx or 5xx, stage signaling).");
+  auto viewers = out.Gauge("stream_viewers", kStreamViewersHelp);
+  auto bytes = out.Counter("stream_bytes_sent_total", kStreamBytesSentHelp);
+  auto attempts = out.Counter("webrtc_connection_attempts_total", kWebrtcAttemptsHelp);
+  auto failures = out.Counter("webrtc_connection_failures_total", kWebrtcFailuresHelp);
   for (const auto& [id, c] : cameras_) {
     if (!access_logs_) break;
-    viewers.Add(L{{"camera_id", id}, {"protocol", "hls"}, {"source", "access_log"}},
+    viewers.Add(L{{"camera_id", id}, {"protocol", "hls"}, {"source", kSource}},
                 static_cast<double>(CountViewers(c, now - Window(id, target))));
-    bytes.Add(L{{"camera_id", id}, {"protocol", "hls"}, {"source", "access_log"}},
+    bytes.Add(L{{"camera_id", id}, {"protocol", "hls"}, {"source", kSource}},
               static_cast<double>(c.hls_bytes));
     if (c.whep_attempts > 0) {
-      attempts.Add(L{{"camera_id", id}, {"source", "access_log"}},
-                   static_cast<double>(c.whep_attempts));
-      failures.Add(L{{"camera_id", id}, {"stage", "signaling"}, {"source", "access_log"}},
+      attempts.Add(L{{"camera_id", id}, {"source", kSource}}, static_cast<double>(c.whep_attempts));
+      failures.Add(L{{"camera_id", id}, {"stage", "signaling"}, {"source", kSource}},
                    static_cast<double>(c.whep_failures));
     }
   }
-  for (const auto& [source, t] : sources_) {
-    for (const auto& [k, v] : t.viewers) {
-      viewers.Add(L{{"camera_id", k.first}, {"protocol", k.second}, {"source", source}}, v);
-    }
-    for (const auto& [k, v] : t.bytes_sent_total) {
-      bytes.Add(L{{"camera_id", k.first}, {"protocol", k.second}, {"source", source}},
-                static_cast<double>(v));
-    }
-    for (const auto& [id, v] : t.webrtc_attempts_total) {
-      attempts.Add(L{{"camera_id", id}, {"source", source}}, static_cast<double>(v));
-    }
-    for (const auto& [k, v] : t.webrtc_failures_total) {
-      failures.Add(L{{"camera_id", k.first}, {"stage", k.second}, {"source", source}},
-                   static_cast<double>(v));
-    }
-  }
+  auto dropped = out.Counter("vms_exporter_series_dropped_total", kSeriesDroppedHelp);
+  dropped.Add(L{{"reason", "camera_id_cap"}, {"source", kSource}},
+              static_cast<double>(cap_->dropped(kSource)));
+  dropped.Add(L{{"reason", "invalid_camera_id"}, {"source", kSource}},
+              static_cast<double>(invalid_camera_ids_));
+  dropped.Add(L{{"reason", "clients_cap"}, {"source", kSource}},
+              static_cast<double>(clients_dropped_));
 }
 
 }  // namespace vms::streaming_gateway

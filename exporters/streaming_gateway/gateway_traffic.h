@@ -16,9 +16,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "streaming_gateway/camera_id_cap.h"
 #include "vms/accesslog/access_record.h"
 #include "vms/base/siphash.h"
-#include "vms/metrics/dropped_series.h"
 #include "vms/metrics/metric_writer.h"
 
 namespace vms::streaming_gateway {
@@ -26,8 +26,8 @@ namespace vms::streaming_gateway {
 // `limits:` how much the traffic the gateway serves may cost in series and
 // memory, whatever its logs and APIs hold.
 struct TrafficLimits {
-  // camera_id values learned from access logs and APIs, beyond the
-  // configured streams (which are always kept).
+  // camera_id values learned from access logs, MediaMTX and Janus, beyond
+  // the configured streams (which are always kept).
   std::size_t camera_ids = 500;
   // Distinct viewers held in memory at once, over all cameras.
   std::size_t clients = 100'000;
@@ -44,25 +44,14 @@ enum class RequestKind { kOther, kPlaylist, kSegment, kWhep };
 // (RFC 9725).
 RequestKind ClassifyRequest(std::string_view method, std::string_view path);
 
-// What another source (MediaMTX's API, Janus' events) says of the traffic,
-// replaced whole at each update. Totals are the source's own running totals
-// and must never go down.
-struct SourceTraffic {
-  using Key = std::pair<std::string, std::string>;  // camera_id, protocol or stage
-  std::map<Key, double> viewers;                    // by protocol
-  std::map<Key, std::uint64_t> bytes_sent_total;    // by protocol
-  std::map<std::string, std::uint64_t> webrtc_attempts_total;
-  std::map<Key, std::uint64_t> webrtc_failures_total;  // by stage
-};
-
 // The gateway's viewers and traffic by camera, from its access logs (HLS
-// requests, WHEP offers) and whatever other sources publish. Series names
-// shared by several sources (stream_viewers, stream_bytes_sent_total,
-// webrtc_connection_*) carry a `source` label, and are written here, once:
-// a family may appear only once in a scrape. camera_id values come only from
-// the configured streams, the access logs' camera_id regex and the sources,
-// capped by limits.camera_ids (what is refused is counted in
-// vms_exporter_series_dropped_total). A viewer is identified by its session
+// requests, WHEP offers). The families other sources write too
+// (stream_viewers, stream_bytes_sent_total, webrtc_connection_*,
+// vms_exporter_series_dropped_total) carry source="access_log"; the scrape
+// merges each such family across the gateway's collectors. camera_id values
+// come from the configured streams and the access logs' camera_id regex,
+// through the gateway's CameraIdCap (limits.camera_ids, shared with MediaMTX
+// and Janus). A viewer is identified by its session
 // id, else by a keyed hash (SipHash, random key) of its address and user
 // agent, held in memory only: no address, session or token is ever kept in
 // the clear, labelled or logged. Thread-safe.
@@ -70,11 +59,11 @@ class GatewayTraffic {
  public:
   using TargetDuration = std::function<std::optional<double>(const std::string& camera_id)>;
 
-  explicit GatewayTraffic(std::shared_ptr<DroppedSeries> dropped);
+  explicit GatewayTraffic(std::shared_ptr<CameraIdCap> cap) : cap_(std::move(cap)) {}
 
-  // At each config load: the streams' camera ids (always kept, never
-  // counted against the cap) and the limits. Counters of cameras that stay,
-  // or that were seen in the traffic, are kept.
+  // At each config load: the streams' camera ids (every one has its series)
+  // and the limits. Counters of cameras that stay, or that were seen in the
+  // traffic, are kept.
   void Configure(std::vector<std::string> configured_camera_ids, TrafficLimits limits);
   // Whether access logs are configured: then every camera has its
   // access_log series, 0 or not.
@@ -83,7 +72,6 @@ class GatewayTraffic {
   // One source's parsed requests: `camera_id` (group 1) picks the camera
   // from the path; requests it does not match are not the gateway's.
   void AddRecords(const std::regex& camera_id, std::span<const AccessRecord> records);
-  void Publish(const std::string& source, SourceTraffic traffic);
 
   // The families, as of wall time `now` (Unix seconds); `target` gives a
   // camera's HLS target duration when the gateway polls its playlist.
@@ -102,14 +90,14 @@ class GatewayTraffic {
     std::unordered_map<std::uint64_t, double> clients;  // viewer -> last seen
   };
 
-  // The camera for `id`, admitting a new one within the cap; null when
+  // The camera for `id`, admitting a new one through the cap; null when
   // refused (and counted). mu_ held.
   Camera* Admit(std::string_view id);
   double Window(const std::string& id, const TargetDuration& target) const;
   std::uint64_t CountViewers(const Camera& c, double since) const;
   void Forget(double now);  // mu_ held: drops clients older than any window
 
-  const std::shared_ptr<DroppedSeries> dropped_;
+  const std::shared_ptr<CameraIdCap> cap_;
   const SipKey key_ = RandomSipKey();
 
   mutable std::mutex mu_;
@@ -117,9 +105,9 @@ class GatewayTraffic {
   bool access_logs_ = false;                            // guarded by mu_
   std::set<std::string, std::less<>> configured_;       // guarded by mu_
   std::map<std::string, Camera, std::less<>> cameras_;  // guarded by mu_
-  std::size_t learned_ = 0;                             // guarded by mu_: beyond configured_
   std::size_t clients_ = 0;                             // guarded by mu_
-  std::map<std::string, SourceTraffic> sources_;        // guarded by mu_
+  std::uint64_t invalid_camera_ids_ = 0;                // guarded by mu_
+  std::uint64_t clients_dropped_ = 0;                   // guarded by mu_
   double newest_ = 0;                                   // guarded by mu_: newest record time
 };
 

@@ -21,7 +21,8 @@ bool SameTracker(const JanusTrackerOptions& a, const JanusTrackerOptions& b) {
 
 }  // namespace
 
-JanusCollector::JanusCollector(boost::asio::io_context& io) : io_(io) {}
+JanusCollector::JanusCollector(boost::asio::io_context& io, std::shared_ptr<CameraIdCap> cap)
+    : io_(io), cap_(std::move(cap)) {}
 
 JanusCollector::~JanusCollector() = default;
 
@@ -48,10 +49,9 @@ void JanusCollector::Apply(const JanusConfig& config) {
   if (old && SameTracker(old->config.tracker, config.tracker)) {
     next->cap = old->cap;
     next->tracker = old->tracker;
-    next->cap->SetMax(config.max_camera_ids);
   } else {
     if (old) spdlog::warn("janus: camera rules changed; the WebRTC counters start over");
-    next->cap = std::make_shared<CameraIdCap>(config.max_camera_ids);
+    next->cap = cap_;
     next->tracker = std::make_shared<JanusTracker>(config.tracker, next->cap);
   }
   if (old && old->tracker == next->tracker && receiver_ && SameListener(old->config, config)) {

@@ -19,7 +19,8 @@ namespace vms::streaming_gateway {
 // the access log. Without a `janus:` section it writes nothing.
 class JanusCollector : public Collector {
  public:
-  explicit JanusCollector(boost::asio::io_context& io);
+  // `cap` is the gateway's camera_id cap, shared with its other sources.
+  JanusCollector(boost::asio::io_context& io, std::shared_ptr<CameraIdCap> cap);
   ~JanusCollector() override;
 
   // On the io_context's thread (config subscribers run there). A change of
@@ -53,6 +54,7 @@ class JanusCollector : public Collector {
   std::shared_ptr<JanusReceiver> receiver_;
   mutable std::mutex mu_;
   std::shared_ptr<const State> state_;  // guarded by mu_
+  const std::shared_ptr<CameraIdCap> cap_;
 };
 
 }  // namespace vms::streaming_gateway

@@ -25,8 +25,6 @@ JanusConfig ParseJanus(MapReader& root) {
   }
   c.max_body_bytes = static_cast<std::size_t>(
       m.Integer("max_body_bytes", static_cast<long long>(c.max_body_bytes), 4096, 64 << 20));
-  c.max_camera_ids = static_cast<std::size_t>(
-      m.Integer("max_camera_ids", static_cast<long long>(c.max_camera_ids), 1, 100000));
   if (m.Has("plugins")) c.tracker.plugins = m.StringList("plugins");
   c.tracker.opaque_id_regex = m.Regex("opaque_id_regex", "");
   m.Each("mountpoints", [&](MapReader& mp) {

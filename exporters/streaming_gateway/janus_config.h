@@ -18,7 +18,6 @@ struct JanusConfig {
   std::string username;
   std::string password;
   std::size_t max_body_bytes = 1 << 20;  // one POST, as sent (compressed or not)
-  std::size_t max_camera_ids = 1000;
   JanusTrackerOptions tracker;
 
   bool operator==(const JanusConfig&) const = default;

@@ -14,8 +14,6 @@ constexpr std::string_view kNoClient =
 
 }  // namespace
 
-MediaMtxCollector::MediaMtxCollector() = default;
-
 void MediaMtxCollector::Apply(const MediaMtxConfig& config) {
   std::lock_guard lock(mu_);
   if (!config.enabled) {
@@ -27,10 +25,9 @@ void MediaMtxCollector::Apply(const MediaMtxConfig& config) {
   if (state_ && state_->config.path_regex == config.path_regex) {
     next->cap = state_->cap;
     next->tracker = state_->tracker;
-    next->cap->SetMax(config.max_camera_ids);
   } else {
     if (state_) spdlog::warn("mediamtx: path_regex changed; its counters start over");
-    next->cap = std::make_shared<CameraIdCap>(config.max_camera_ids);
+    next->cap = cap_;
     next->tracker = std::make_shared<MediaMtxTracker>(config.path_regex, next->cap);
     up_ = false;
     last_error_ = kNoClient;

@@ -25,7 +25,8 @@ namespace vms::streaming_gateway {
 // why on the landing page.
 class MediaMtxCollector : public Collector {
  public:
-  MediaMtxCollector();
+  // `cap` is the gateway's camera_id cap, shared with its other sources.
+  explicit MediaMtxCollector(std::shared_ptr<CameraIdCap> cap) : cap_(std::move(cap)) {}
 
   // On the io_context's thread. A change of path_regex starts the counters over.
   void Apply(const MediaMtxConfig& config);
@@ -48,6 +49,7 @@ class MediaMtxCollector : public Collector {
   std::shared_ptr<const State> state_;  // guarded by mu_
   bool up_ = false;                     // the last poll succeeded; guarded by mu_
   std::string last_error_;              // guarded by mu_
+  const std::shared_ptr<CameraIdCap> cap_;
 };
 
 }  // namespace vms::streaming_gateway

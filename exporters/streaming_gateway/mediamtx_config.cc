@@ -29,8 +29,6 @@ MediaMtxConfig ParseMediaMtx(MapReader& root, const ProbeDefaults& defaults) {
   c.path_regex = m.Regex("path_regex", "");
   c.items_per_page = static_cast<std::size_t>(
       m.Integer("items_per_page", static_cast<long long>(c.items_per_page), 1, 10000));
-  c.max_camera_ids = static_cast<std::size_t>(
-      m.Integer("max_camera_ids", static_cast<long long>(c.max_camera_ids), 1, 100000));
   m.Finish();
   return c;
 }

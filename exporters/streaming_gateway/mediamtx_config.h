@@ -19,7 +19,6 @@ struct MediaMtxConfig {
   std::chrono::milliseconds timeout{5'000};
   std::string path_regex;  // camera_id from a path name (group 1); empty: the name
   std::size_t items_per_page = 100;
-  std::size_t max_camera_ids = 1000;
 
   bool operator==(const MediaMtxConfig&) const = default;
 };

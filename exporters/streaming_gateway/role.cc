@@ -8,7 +8,6 @@
 #include "streaming_gateway/traffic_collector.h"
 #include "vms/app/exporter_runtime.h"
 #include "vms/logtail/log_file_collector.h"
-#include "vms/metrics/dropped_series.h"
 
 namespace vms::streaming_gateway {
 namespace {
@@ -31,8 +30,9 @@ std::vector<std::string> CameraIds(const Config& config) {
 // configured at every load.
 struct Parts {
   std::shared_ptr<StreamFleet> fleet;
-  std::shared_ptr<DroppedSeries> dropped = std::make_shared<DroppedSeries>();
-  std::shared_ptr<GatewayTraffic> traffic = std::make_shared<GatewayTraffic>(dropped);
+  // camera_id values from every source, bounded together by limits.camera_ids.
+  std::shared_ptr<CameraIdCap> cap = std::make_shared<CameraIdCap>(TrafficLimits{}.camera_ids);
+  std::shared_ptr<GatewayTraffic> traffic = std::make_shared<GatewayTraffic>(cap);
   std::shared_ptr<GatewayAccessLogs> logs = std::make_shared<GatewayAccessLogs>(traffic);
 };
 
@@ -45,6 +45,7 @@ std::vector<CollectorSpec<RoleDeps<Config>>> OwnCollectors() {
       (*parts)->fleet = std::make_shared<StreamFleet>(d.runtime.io());
       d.config.Subscribe([p = parts->get()](const Config& cfg) {
         p->fleet->Apply(cfg.streams, cfg.probes.concurrency);
+        p->cap->Configure(CameraIds(cfg), cfg.limits.camera_ids);
         p->traffic->Configure(CameraIds(cfg), cfg.limits);
         p->logs->Apply(cfg.access_logs);
       });
@@ -67,18 +68,16 @@ std::vector<CollectorSpec<RoleDeps<Config>>> OwnCollectors() {
          return std::make_unique<LogFileCollector>(
              "access_log", [logs = shared(d).logs] { return logs->Stats(); });
        }},
-      {"series_limits", "Samples dropped by label caps (vms_exporter_series_dropped_total)", true,
-       [shared](Deps& d) { return shared(d).dropped->MakeCollector(); }},
       {"mediamtx", "Streams, viewers and WebRTC sessions from MediaMTX's control API (mediamtx:)",
        true,
-       [](Deps& d) {
-         auto c = std::make_unique<MediaMtxCollector>();
+       [shared](Deps& d) {
+         auto c = std::make_unique<MediaMtxCollector>(shared(d).cap);
          d.config.Subscribe([raw = c.get()](const Config& cfg) { raw->Apply(cfg.mediamtx); });
          return c;
        }},
       {"janus", "WebRTC connections through Janus, from its event handler's posts (janus:)", true,
-       [](Deps& d) {
-         auto c = std::make_unique<JanusCollector>(d.runtime.io());
+       [shared](Deps& d) {
+         auto c = std::make_unique<JanusCollector>(d.runtime.io(), shared(d).cap);
          d.config.Subscribe([raw = c.get()](const Config& cfg) { raw->Apply(cfg.janus); });
          return c;
        }},

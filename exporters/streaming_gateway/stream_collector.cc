@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "streaming_gateway/shared_help.h"
 #include "streaming_gateway/traffic_collector.h"
 
 namespace vms::streaming_gateway {
@@ -15,7 +16,6 @@ using hls::PlaylistError;
 
 constexpr const char* kHlsNote =
     " Refreshed every hls_interval by a background poll of the playlist.";
-constexpr const char* kRtspNote = " Refreshed every probe_interval by a background RTSP probe.";
 
 // What one stream's snapshots say, read once per scrape.
 struct View {
@@ -68,12 +68,7 @@ Status StreamCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out)
   const auto streams = fleet_->Streams();
   const std::vector<View> views = Views(*streams);
 
-  auto up = out.Gauge("stream_up",
-                      std::string("1 if the restream answers: RTSP, a DESCRIBE with a video track "
-                                  "(no PLAY); HLS, the playlist read, parsed, live and fresh (a "
-                                  "new segment within 3 target durations; with a master "
-                                  "playlist, any variant).") +
-                          kRtspNote + kHlsNote);
+  auto up = out.Gauge("stream_up", kStreamUpHelp);
   std::size_t active = 0;
   for (const View& v : views) {
     const auto rtsp = v.RtspUp();

@@ -21,6 +21,8 @@ class StreamCollector : public Collector {
       : fleet_(std::move(fleet)), traffic_(std::move(traffic)) {}
   std::string_view name() const override { return "streams"; }
   Status Collect(const ScrapeContext& ctx, MetricWriter& out) override;
+  // stream_up is written by MediaMTX's collector too.
+  bool shares_families() const override { return true; }
   void AppendStatus(std::vector<StatusTable>& tables) const override;
 
  private:

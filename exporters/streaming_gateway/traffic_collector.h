@@ -18,6 +18,9 @@ class TrafficCollector : public Collector {
       : traffic_(std::move(traffic)), fleet_(std::move(fleet)) {}
   std::string_view name() const override { return "traffic"; }
   Status Collect(const ScrapeContext& ctx, MetricWriter& out) override;
+  // stream_viewers, stream_bytes_sent_total, webrtc_* and
+  // vms_exporter_series_dropped_total are written by MediaMTX and Janus too.
+  bool shares_families() const override { return true; }
 
  private:
   std::shared_ptr<GatewayTraffic> traffic_;

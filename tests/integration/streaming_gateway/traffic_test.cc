@@ -133,7 +133,8 @@ TEST_F(TrafficTest, RequestsBytesViewersAndWhepAreCountedExactly) {
   EXPECT_THAT(FindSample(body, S("webrtc_connection_failures_total",
                                  "camera_id=\"yard\",stage=\"signaling\",source=\"access_log\"")),
               Optional(1.0));
-  EXPECT_THAT(FindSample(body, S("vms_exporter_series_dropped_total", "reason=\"camera_id_cap\"")),
+  EXPECT_THAT(FindSample(body, S("vms_exporter_series_dropped_total",
+                                 "reason=\"camera_id_cap\",source=\"access_log\"")),
               Optional(1.0));
   EXPECT_EQ(body.find("camera_id=\"other\""), std::string::npos);
   EXPECT_THAT(FindSample(body, S("vms_exporter_log_lines_total", "file=\"gateway\"")),

@@ -208,7 +208,7 @@ TEST(MediaMtxTrackerTest, PathRegexNamesCamerasAndTheCapBoundsThem) {
 }
 
 TEST(MediaMtxCollectorTest, ExportsEverySeriesWithItsSourceAndPassesPromtool) {
-  auto collector = std::make_unique<MediaMtxCollector>();
+  auto collector = std::make_unique<MediaMtxCollector>(std::make_shared<CameraIdCap>(1000));
   MediaMtxConfig config;
   config.enabled = true;
   config.url = "http://127.0.0.1:9997";
