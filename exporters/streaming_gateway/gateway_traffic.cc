@@ -106,7 +106,11 @@ void GatewayTraffic::AddRecords(const std::regex& camera_id,
       it->second = std::max(it->second, r.time);
       continue;
     }
-    if (clients_ >= limits_.clients) Forget(newest_);
+    // Full: forget the clients gone quiet, at most once a second of log
+    // time. Forgetting walks every client, and doing it for each new one
+    // while the cap holds would be quadratic (and hold the lock a scrape
+    // waits on).
+    if (clients_ >= limits_.clients && newest_ - forgotten_at_ >= 1.0) Forget(newest_);
     if (clients_ >= limits_.clients) {
       ++clients_dropped_;
       continue;
@@ -117,6 +121,7 @@ void GatewayTraffic::AddRecords(const std::regex& camera_id,
 }
 
 void GatewayTraffic::Forget(double now) {
+  forgotten_at_ = now;
   const double keep = std::max(kMinMemorySeconds,
                                3.0 * std::chrono::duration<double>(limits_.viewer_window).count());
   for (auto& [id, c] : cameras_) {

@@ -109,6 +109,7 @@ class GatewayTraffic {
   std::uint64_t invalid_camera_ids_ = 0;                // guarded by mu_
   std::uint64_t clients_dropped_ = 0;                   // guarded by mu_
   double newest_ = 0;                                   // guarded by mu_: newest record time
+  double forgotten_at_ = 0;                             // guarded by mu_: last Forget()
 };
 
 }  // namespace vms::streaming_gateway
