@@ -5,6 +5,7 @@
 #
 # The sourcing script sets `name` (for messages) and calls e2e_init first.
 # Environment: EXPORTER_BIN (built exporter; default: scripts/build.sh),
+# GATEWAY_EXPORTER_BIN (default: beside EXPORTER_BIN, else built),
 # VMS_NO_INSTALL=1 (do not run scripts/install-deps.sh; ctest sets it),
 # E2E_KEEP=1 (keep the work dir even when the test passes).
 
@@ -78,14 +79,18 @@ e2e_cleanup() {
   exit "$rc"
 }
 
-free_ports() {  # N distinct free loopback ports on one line
+free_ports() {  # N [TAKEN...]: N distinct free loopback ports on one line, none of TAKEN
   /usr/bin/python3 -c '
 import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks:
+taken, socks, ports = set(sys.argv[2:]), [], []
+while len(ports) < int(sys.argv[1]):
+    s = socket.socket()
     s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-' "$1"
+    socks.append(s)  # held until all are chosen, so none repeats
+    if str(s.getsockname()[1]) not in taken:
+        ports.append(str(s.getsockname()[1]))
+print(" ".join(ports))
+' "$@"
 }
 
 e2e_init() {
@@ -126,6 +131,16 @@ e2e_init() {
   read -r exporter_port prometheus_port alertmanager_port webhook_port node_exporter_port \
     camera_port spare_port < <(free_ports 7)
   PROM="http://127.0.0.1:$prometheus_port"
+
+  # The stack's streaming gateway (deploy/local-stack.sh, its gateway block).
+  if [[ -z "${GATEWAY_EXPORTER_BIN:-}" ]]; then
+    GATEWAY_EXPORTER_BIN="$(dirname "$EXPORTER_BIN")/streaming_gateway_exporter"
+    [[ -x "$GATEWAY_EXPORTER_BIN" ]] || "$e2e_root/scripts/build.sh" streaming_gateway_exporter >&2
+  fi
+  export GATEWAY_EXPORTER_BIN
+  read -r gateway_port nginx_port < <(free_ports 2 "$exporter_port" "$prometheus_port" \
+    "$alertmanager_port" "$webhook_port" "$node_exporter_port" "$camera_port" "$spare_port")
+  gateway_flags=(--gateway-port "$gateway_port" --nginx-port "$nginx_port")
 }
 
 # e2e_start_stack [local-stack options...]: starts deploy/local-stack.sh on the
@@ -136,7 +151,7 @@ e2e_start_stack() {
     --exporter-port "$exporter_port" --prometheus-port "$prometheus_port" \
     --alertmanager-port "$alertmanager_port" --webhook-port "$webhook_port" \
     --node-exporter-port "$node_exporter_port" --camera-port "$camera_port" \
-    --for 600 "$@" >"$work/local-stack.log" 2>&1 &
+    "${gateway_flags[@]}" --for 600 "$@" >"$work/local-stack.log" 2>&1 &
   stack_pid=$!
   e2e_started "$stack_pid" local-stack
   local i
