@@ -34,12 +34,12 @@ e2e_start_stack --cameras 2 --camera-size 320x240 \
   --scrape-interval 2s --eval-interval 2s --probe-interval 2s --probe-timeout 2s \
   --scan-interval 2s --segment-time 4
 
-scraped_enough() {
+scraped_enough() {  # JOB: Prometheus scraped it 5 times
   local n
-  n=$(prom_query 'count_over_time(up{job="recording-nodes"}[1m])' | awk '{print $NF}')
+  n=$(prom_query "count_over_time(up{job=\"$1\"}[1m])" | awk '{print $NF}')
   [[ -n "$n" ]] && ((n >= 5))
 }
-wait_until 90 "Prometheus scraped the recording exporter 5 times" scraped_enough
+wait_until 90 "Prometheus scraped the recording exporter 5 times" scraped_enough recording-nodes
 
 cameras_known() {
   [[ "$(prom_query 'count(camera_connection_status == 1)' | awk '{print $NF}')" == 2 ]]
@@ -51,12 +51,7 @@ segments_done() {
 }
 wait_until 60 "completed segments of both cameras" segments_done
 
-gateway_scraped() {
-  local n
-  n=$(prom_query 'count_over_time(up{job="streaming-gateways"}[1m])' | awk '{print $NF}')
-  [[ -n "$n" ]] && ((n >= 5))
-}
-wait_until 60 "Prometheus scraped the gateway exporter 5 times" gateway_scraped
+wait_until 60 "Prometheus scraped the gateway exporter 5 times" scraped_enough streaming-gateways
 # Both HLS streams up with new segments, viewers counted from the access log, and
 # WebRTC offers seen twice (a rate needs two samples that differ).
 streams_live() {

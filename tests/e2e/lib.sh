@@ -164,6 +164,53 @@ e2e_start_stack() {
   say "stack up in $work/stack (Prometheus $PROM)"
 }
 
+# e2e_rules_with_for ALERT=DURATION...: a copy of prometheus/rules in $work/rules
+# with those alerts' `for` shortened (a test cannot wait minutes), checked by promtool.
+e2e_rules_with_for() {
+  local spec alert duration file
+  cp -r "$e2e_root/prometheus/rules" "$work/rules"
+  for spec in "$@"; do
+    alert=${spec%%=*}
+    duration=${spec#*=}
+    file=$(grep -l "alert: $alert\$" "$work"/rules/*.yml) || fail "no rule file has the alert $alert"
+    sed -i "/alert: $alert\$/,/for:/ s/^\( *\)for: .*/\1for: $duration/" "$file"
+    /usr/bin/python3 - "$file" "$alert" "$duration" <<'EOF' || fail "could not shorten $alert's for"
+import sys, yaml
+path, name, duration = sys.argv[1:]
+rules = [r for g in yaml.safe_load(open(path))["groups"] for r in g["rules"] if r.get("alert") == name]
+assert len(rules) == 1 and rules[0]["for"] == duration, rules
+EOF
+  done
+  promtool check rules "$work"/rules/*.yml >"$work/promtool-rules.log" 2>&1 ||
+    fail "promtool rejects the shortened rules: $(cat "$work/promtool-rules.log")"
+}
+
+# e2e_alertmanager_config: a copy of the repo's alertmanager.yml in
+# $work/alertmanager.yml with group timers of 1-2 s and every webhook sending
+# resolved notifications (the stack points the webhooks at its sink), checked by amtool.
+e2e_alertmanager_config() {
+  /usr/bin/python3 - "$e2e_root/prometheus/alertmanager/alertmanager.yml" "$work/alertmanager.yml" <<'EOF' ||
+import sys, yaml
+src, dst = sys.argv[1:]
+cfg = yaml.safe_load(open(src))
+def shorten(route):
+    for key, value in (("group_wait", "1s"), ("group_interval", "2s")):
+        if key in route or route is cfg["route"]:
+            route[key] = value
+    for child in route.get("routes", []):
+        shorten(child)
+shorten(cfg["route"])
+hooks = [h for r in cfg["receivers"] for h in r.get("webhook_configs", [])]
+assert hooks, "no webhook receivers"
+for hook in hooks:
+    hook["send_resolved"] = True
+yaml.safe_dump(cfg, open(dst, "w"), sort_keys=False)
+EOF
+    fail "could not write the test's alertmanager.yml"
+  amtool check-config "$work/alertmanager.yml" >"$work/amtool.log" 2>&1 ||
+    fail "amtool rejects the test's alertmanager.yml: $(cat "$work/amtool.log")"
+}
+
 # prom_query EXPR: prints one line per series, "labels-json value" (instant query);
 # exits the test when Prometheus rejects the query.
 prom_query() {

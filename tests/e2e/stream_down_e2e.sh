@@ -35,37 +35,8 @@ pager="$work/stack/notifications/pager.jsonl"
 AM="http://127.0.0.1:$alertmanager_port"
 
 # ---- rules and Alertmanager config: temp copies ----------------------------
-cp -r "$e2e_root/prometheus/rules" "$work/rules"
-for alert in HLSStale StreamDown; do
-  sed -i "/alert: $alert\$/,/for:/ s/^\( *\)for: .*/\1for: $short_for/" "$work/rules/alerts-streaming.yml"
-done
-/usr/bin/python3 - "$work/rules/alerts-streaming.yml" "$short_for" <<'EOF' || fail "could not shorten the streaming alerts' for"
-import sys, yaml
-rules = {r.get("alert"): r for g in yaml.safe_load(open(sys.argv[1]))["groups"] for r in g["rules"]}
-for name in ("HLSStale", "StreamDown"):
-    assert rules[name]["for"] == sys.argv[2], rules[name]
-EOF
-promtool check rules "$work"/rules/*.yml >"$work/promtool-rules.log" 2>&1 ||
-  fail "promtool rejects the shortened rules: $(cat "$work/promtool-rules.log")"
-
-/usr/bin/python3 - "$e2e_root/prometheus/alertmanager/alertmanager.yml" "$work/alertmanager.yml" <<'EOF' || fail "could not write the test's alertmanager.yml"
-import sys, yaml
-src, dst = sys.argv[1:]
-cfg = yaml.safe_load(open(src))
-def shorten(route):
-    for key, value in (("group_wait", "1s"), ("group_interval", "2s")):
-        if key in route or route is cfg["route"]:
-            route[key] = value
-    for child in route.get("routes", []):
-        shorten(child)
-shorten(cfg["route"])
-for receiver in cfg["receivers"]:
-    for hook in receiver.get("webhook_configs", []):
-        hook["send_resolved"] = True
-yaml.safe_dump(cfg, open(dst, "w"), sort_keys=False)
-EOF
-amtool check-config "$work/alertmanager.yml" >"$work/amtool.log" 2>&1 ||
-  fail "amtool rejects the test's alertmanager.yml: $(cat "$work/amtool.log")"
+e2e_rules_with_for "HLSStale=$short_for" "StreamDown=$short_for"
+e2e_alertmanager_config
 
 # One viewer is enough here; 1 s segments make the stale point (3 target
 # durations) come within seconds of the kill.
