@@ -675,6 +675,9 @@ wait_for_http "http://127.0.0.1:$prometheus_port/-/ready" 60 $! prometheus "$wor
 } >"$workdir/stack.env.tmp"
 mv "$workdir/stack.env.tmp" "$workdir/stack.env"
 
+gateway_line=""
+((gateway)) && printf -v gateway_line '\n  gateway        http://127.0.0.1:%s/  (nginx: %s/hls/CAMERA/index.m3u8, %s viewer(s))' \
+  "$gateway_port" "$nginx_url" "$viewers"
 cat >&2 <<EOF
 local-stack: up with ${#cam_ids[@]} camera(s): ${cam_ids[*]}
   cameras        $( ((cameras)) && echo "rtsp://127.0.0.1:$camera_port/cam1 .. /cam$cameras" || echo "(extra only)")
@@ -683,8 +686,7 @@ local-stack: up with ${#cam_ids[@]} camera(s): ${cam_ids[*]}
   alertmanager   http://127.0.0.1:$alertmanager_port/
   notifications  $workdir/notifications/{pager,tickets}.jsonl
   recordings     $workdir/rec/
-  logs           $workdir/logs/
-$( ((gateway)) && printf '  gateway        http://127.0.0.1:%s/  (nginx: %s/hls/CAMERA/index.m3u8, %s viewer(s))\n' "$gateway_port" "$nginx_url" "$viewers")
+  logs           $workdir/logs/${gateway_line}
 $( ((run_for)) && echo "  stopping by itself in $run_for s" || echo "  Ctrl-C stops everything")
 EOF
 
