@@ -5,6 +5,10 @@
 #   one real ffmpeg recorder per camera, restarted in a loop when it exits
 #   recording_node_exporter with a generated config listing the cameras
 #   prometheus-node-exporter (the repo's NodeDown rule needs it)
+#   a streaming gateway: nginx (the shipped `vms` log format) serving HLS that one
+#     ffmpeg packager per camera makes from its RTSP stream, a few curl viewer
+#     loops (playlists, segments, WHEP offers), and streaming_gateway_exporter
+#     watching the streams and the access log (--no-gateway leaves it out)
 #   Prometheus with the repo's rules and relabelling (file_sd targets in the workdir)
 #   Alertmanager with the repo's routing, its webhooks sent to a local sink
 #     that appends every notification to WORKDIR/notifications/<receiver>.jsonl
@@ -17,7 +21,9 @@
 # node_exporter's 9100. Everything started is stopped and reaped on Ctrl-C, SIGTERM,
 # after --for SECONDS, or when a part of the stack dies.
 #
-# EXPORTER_BIN=path/to/recording_node_exporter skips the build (CI builds once).
+# EXPORTER_BIN=path/to/recording_node_exporter skips the build (CI builds once);
+# GATEWAY_EXPORTER_BIN likewise for streaming_gateway_exporter (default: the one
+# beside EXPORTER_BIN, else built).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,6 +51,12 @@ camera_bitrate=1000
 install=1
 discover=0
 extra_cameras=()
+# streaming gateway
+gateway=1
+gateway_port=19091
+nginx_port=18080
+hls_time=2
+viewers=3
 
 usage() {
   cat <<EOF
@@ -75,10 +87,20 @@ Usage: deploy/local-stack.sh [options]
   --discover                give the exporter no cameras: it finds them from the running
                             ffmpeg command lines (the zero-config mode of a systemd node;
                             it also finds any other ffmpeg recorder on this machine)
+  --no-gateway              run no streaming gateway (nginx, packagers, viewers, its exporter)
+  --gateway-port P          streaming_gateway_exporter (default $gateway_port)
+  --nginx-port P            the gateway's nginx (default $nginx_port)
+  --hls-time S              HLS segment length in seconds (default $hls_time)
+  --viewers N               curl viewer loops, spread over the cameras (default $viewers)
   --no-install              do not install missing Debian packages
 
 Environment: EXPORTER_BIN (a built recording_node_exporter; default: build it
-with scripts/build.sh and use build/exporters/recording_node_exporter).
+with scripts/build.sh and use build/exporters/recording_node_exporter),
+GATEWAY_EXPORTER_BIN (streaming_gateway_exporter; default: beside EXPORTER_BIN,
+else built the same way).
+Signals to a packager loop (PID_packager_<camera> in stack.env): SIGUSR1 kills its
+ffmpeg as a crash would (no EXT-X-ENDLIST) and keeps it down, SIGUSR2 lets it
+start again.
 When everything is up, WORKDIR/stack.env holds the URLs, ports and PIDs.
 EOF
 }
@@ -106,6 +128,11 @@ while (($#)); do
     --webhook-port) need_arg "$@"; webhook_port=$2; shift ;;
     --node-exporter-port) need_arg "$@"; node_exporter_port=$2; shift ;;
     --camera-port) need_arg "$@"; camera_port=$2; shift ;;
+    --no-gateway) gateway=0 ;;
+    --gateway-port) need_arg "$@"; gateway_port=$2; shift ;;
+    --nginx-port) need_arg "$@"; nginx_port=$2; shift ;;
+    --hls-time) need_arg "$@"; hls_time=$2; shift ;;
+    --viewers) need_arg "$@"; viewers=$2; shift ;;
     --no-install) install=0 ;;
     --discover) discover=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -274,26 +301,37 @@ if ((cameras)); then
 fi
 
 # ---- recorders ------------------------------------------------------------
+# supervise NAME LOG COMMAND...: runs COMMAND (an ffmpeg) until the stack stops.
 # ffmpeg exits 0 when a camera drops, so any exit is a failure: log it and
 # restart after a backoff (1 s doubling to 10 s, reset after a minute of running).
-recorder_loop() {
-  local id=$1 url=$2 dir=$3 logf=$4
-  local child="" stop=0 backoff=1 rc start
+# SIGUSR1 kills the command as a crash would and holds it down; SIGUSR2 releases it.
+supervise() {
+  local what=$1 logf=$2
+  shift 2
+  local child="" stop=0 hold=0 backoff=1 rc start
   trap 'stop=1; [[ -n "$child" ]] && kill -TERM "$child" 2>/dev/null' TERM INT
-  mkdir -p "$dir"
+  trap 'hold=1; echo "$what: held down (SIGUSR1)" >>"$logf"; [[ -n "$child" ]] && kill -KILL "$child" 2>/dev/null' USR1
+  trap 'hold=0; echo "$what: released (SIGUSR2)" >>"$logf"' USR2
   while ((!stop)); do
+    while ((hold && !stop)); do
+      sleep 1 &
+      child=$!
+      wait "$child" 2>/dev/null || true
+      child=""
+    done
+    ((stop)) && break
     start=$SECONDS
-    echo "recorder $id: starting ffmpeg" >>"$logf"
-    "${guard[@]}" ffmpeg -nostdin -hide_banner -loglevel warning \
-      -rtsp_transport tcp -timeout 5000000 -i "$url" \
-      -c copy -f segment -segment_time "$segment_time" -reset_timestamps 1 -strftime 1 \
-      "$dir/%Y%m%d-%H%M%S.ts" </dev/null >>"$logf" 2>&1 &
+    echo "$what: starting ffmpeg" >>"$logf"
+    "${guard[@]}" "$@" </dev/null >>"$logf" 2>&1 &
     child=$!
     rc=0; wait "$child" || rc=$?
-    if ((stop)); then wait "$child" 2>/dev/null || true; break; fi
+    # A trapped signal interrupts wait: wait again until the child is gone.
+    while kill -0 "$child" 2>/dev/null; do wait "$child" 2>/dev/null || true; done
+    if ((stop)); then break; fi
     child=""
     kill -0 $$ 2>/dev/null || break  # the stack is gone
-    echo "recorder $id: ffmpeg exited with $rc after $((SECONDS - start)) s; restarting in $backoff s" >>"$logf"
+    ((hold)) && continue
+    echo "$what: ffmpeg exited with $rc after $((SECONDS - start)) s; restarting in $backoff s" >>"$logf"
     ((SECONDS - start >= 60)) && backoff=1
     sleep "$backoff" &
     child=$!
@@ -305,6 +343,15 @@ recorder_loop() {
   exit 0
 }
 
+recorder_loop() {
+  local id=$1 url=$2 dir=$3 logf=$4
+  mkdir -p "$dir"
+  supervise "recorder $id" "$logf" ffmpeg -nostdin -hide_banner -loglevel warning \
+    -rtsp_transport tcp -timeout 5000000 -i "$url" \
+    -c copy -f segment -segment_time "$segment_time" -reset_timestamps 1 -strftime 1 \
+    "$dir/%Y%m%d-%H%M%S.ts"
+}
+
 for i in "${!cam_ids[@]}"; do
   id=${cam_ids[i]}
   recorder_loop "$id" "${cam_urls[i]}" "$workdir/rec/$id" "$workdir/logs/recorder-$id.log" &
@@ -312,8 +359,7 @@ for i in "${!cam_ids[@]}"; do
 done
 
 # ---- recording node exporter ---------------------------------------------
-exporter_config="$workdir/config/recording_node.yml"
-{
+config_head() {  # what every exporter's generated config starts with, up to host.services
   echo "# Generated by deploy/local-stack.sh"
   echo "probes:"
   echo "  interval: $probe_interval"
@@ -321,6 +367,10 @@ exporter_config="$workdir/config/recording_node.yml"
   echo "  concurrency: 8"
   echo "host:"
   echo "  services:"
+}
+exporter_config="$workdir/config/recording_node.yml"
+{
+  config_head
   echo "    - name: prometheus"
   echo "      comm: '^prometheus\$'"
   echo "    - name: alertmanager"
@@ -354,6 +404,177 @@ if ((node_exporter_port)); then
   started $! node_exporter
   wait_for_http "http://127.0.0.1:$node_exporter_port/metrics" 30 $! node_exporter "$workdir/logs/node_exporter.log"
 fi
+
+# ==== streaming gateway ======================================================
+# Everything of the gateway is in this block (and in its options above): nginx
+# serving HLS with the shipped `vms` access log format, one ffmpeg packager per
+# camera (RTSP in, HLS out, no re-encoding), curl viewer loops, and
+# streaming_gateway_exporter, scraped through its own target file.
+gateway_ids=()
+if ((gateway)); then
+  if [[ -z "${GATEWAY_EXPORTER_BIN:-}" ]]; then
+    GATEWAY_EXPORTER_BIN="$(dirname "$EXPORTER_BIN")/streaming_gateway_exporter"
+    if [[ ! -x "$GATEWAY_EXPORTER_BIN" ]]; then
+      log "building streaming_gateway_exporter (scripts/build.sh)"
+      "$root/scripts/build.sh" streaming_gateway_exporter >&2
+      GATEWAY_EXPORTER_BIN="$root/build/exporters/streaming_gateway_exporter"
+    fi
+  fi
+  [[ -x "$GATEWAY_EXPORTER_BIN" ]] || { log "GATEWAY_EXPORTER_BIN=$GATEWAY_EXPORTER_BIN is not an executable"; exit 2; }
+  [[ -x /usr/sbin/nginx ]] || { log "missing /usr/sbin/nginx (scripts/install-deps.sh packages-test.txt)"; exit 2; }
+  [[ "$hls_time" =~ ^[1-9][0-9]*$ ]] || { log "--hls-time takes whole seconds"; exit 2; }
+  [[ "$viewers" =~ ^[0-9]+$ ]] || { log "--viewers takes a number"; exit 2; }
+  for port in "$gateway_port" "$nginx_port"; do
+    port_free "$port" || { log "127.0.0.1:$port is in use (choose other ports, see --help)"; exit 1; }
+  done
+  gw=$workdir/gateway
+  mkdir -p "$gw"/{hls,nginx-temp,state}
+  gateway_ids=("${cam_ids[@]}")
+  nginx_url="http://127.0.0.1:$nginx_port"
+
+  # nginx as one process (master_process off): it stays this shell's child, is
+  # stopped by SIGTERM and reaped like the rest, and reads the work dir as the
+  # user who runs the stack. /hls/ is what viewers fetch (logged); /internal/hls/
+  # serves the same files to the exporter's own polls without logging them, so
+  # the exporter does not count itself as a viewer. The WHEP endpoint stands in
+  # for a WebRTC server behind nginx (MediaMTX is not in Debian): an offer with
+  # an SDP body is accepted (201), anything else refused (415).
+  cat >"$gw/nginx.conf" <<NGINX
+# Generated by deploy/local-stack.sh
+daemon off;
+master_process off;
+worker_processes 1;
+pid $gw/nginx.pid;
+error_log $workdir/logs/nginx-error.log warn;
+events { worker_connections 256; }
+http {
+  types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
+  default_type application/octet-stream;
+  client_body_temp_path $gw/nginx-temp;
+  proxy_temp_path $gw/nginx-temp;
+  fastcgi_temp_path $gw/nginx-temp;
+  uwsgi_temp_path $gw/nginx-temp;
+  scgi_temp_path $gw/nginx-temp;
+  include $root/deploy/nginx/vms-log-format.conf;
+  access_log $workdir/logs/nginx-access.log vms;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location /hls/ { alias $gw/hls/; add_header Cache-Control no-cache; }
+    location /internal/hls/ { alias $gw/hls/; access_log off; }
+    location = /-/ready { access_log off; return 200; }
+    location ~ ^/webrtc/[^/]+/whep\$ {
+      if (\$http_content_type != "application/sdp") { return 415; }
+      return 201;
+    }
+  }
+}
+NGINX
+  "${guard[@]}" /usr/sbin/nginx -e "$workdir/logs/nginx-error.log" -p "$gw" -c "$gw/nginx.conf" \
+    >"$workdir/logs/nginx.log" 2>&1 &
+  started $! nginx
+  wait_for_http "$nginx_url/-/ready" 30 $! nginx "$workdir/logs/nginx-error.log"
+
+  # Packagers: the camera's H.264 copied into 2 s (--hls-time) MPEG-TS segments
+  # (the simulator sends a keyframe every second). The media sequence starts
+  # from the clock, so a restarted packager continues it instead of going back
+  # to 0, as a live packager should; program_date_time gives the latency.
+  for i in "${!gateway_ids[@]}"; do
+    id=${gateway_ids[i]}
+    mkdir -p "$gw/hls/$id"
+    supervise "packager $id" "$workdir/logs/packager-$id.log" ffmpeg -nostdin -hide_banner \
+      -loglevel warning -rtsp_transport tcp -timeout 5000000 -i "${cam_urls[i]}" \
+      -c copy -f hls -hls_time "$hls_time" -hls_list_size 6 -hls_start_number_source epoch \
+      -hls_flags delete_segments+program_date_time+temp_file \
+      -hls_segment_filename "$gw/hls/$id/seg_%d.ts" "$gw/hls/$id/index.m3u8" &
+    started $! "packager $id"
+  done
+
+  # Viewers: each watches one camera like a player does (the playlist, then its
+  # newest segment, every segment length), with a session id the access log
+  # records; every 5th round it offers WebRTC (WHEP), one offer in 20 broken
+  # (no SDP: refused), and every 10th round it asks for a segment long gone (404).
+  viewer_loop() {
+    local id=$1 session=$2 n=0 playlist segment child=""
+    trap '[[ -n "$child" ]] && kill -TERM "$child" 2>/dev/null; exit 0' TERM INT
+    while :; do
+      n=$((n + 1))
+      playlist=$(curl -sS --max-time 5 "$nginx_url/hls/$id/index.m3u8?session=$session" 2>/dev/null) || playlist=""
+      segment=$(grep -v '^#' <<<"$playlist" | tail -n 1) || true
+      if [[ -n "$segment" ]]; then
+        curl -sS -o /dev/null --max-time 5 "$nginx_url/hls/$id/$segment?session=$session" 2>/dev/null || true
+      fi
+      if ((n % 10 == 0)); then
+        curl -sS -o /dev/null --max-time 5 "$nginx_url/hls/$id/seg_0.ts?session=$session" 2>/dev/null || true
+      fi
+      if ((n % 5 == 0)); then
+        local type=(-H "Content-Type: application/sdp")
+        ((n % 100 == 0)) && type=()
+        curl -sS -o /dev/null --max-time 5 -X POST "${type[@]}" --data-binary $'v=0\r\n' \
+          "$nginx_url/webrtc/$id/whep?session=$session" 2>/dev/null || true
+      fi
+      sleep "$hls_time" &
+      child=$!
+      wait "$child" 2>/dev/null || true
+      child=""
+    done
+  }
+  for ((k = 0; k < viewers; k++)); do
+    id=${gateway_ids[k % ${#gateway_ids[@]}]}
+    viewer_loop "$id" "viewer$k" &
+    started $! "viewer $k"
+  done
+
+  # The exporter: RTSP and a playlist file for every other camera, the playlist
+  # over HTTP from nginx for the rest, and nginx's access log.
+  gateway_config="$workdir/config/streaming_gateway.yml"
+  {
+    config_head
+    echo "    - name: nginx"
+    echo "      comm: '^nginx\$'"
+    echo "streams:"
+    for i in "${!gateway_ids[@]}"; do
+      id=${gateway_ids[i]}
+      echo "  - camera_id: $id"
+      if ((i % 2 == 0)); then
+        echo "    rtsp: ${cam_urls[i]}"
+        echo "    probe_interval: $probe_interval"
+        echo "    probe_timeout: $probe_timeout"
+        echo "    hls: $gw/hls/$id/index.m3u8"
+      else
+        echo "    hls: $nginx_url/internal/hls/$id/index.m3u8"
+      fi
+      echo "    hls_interval: 1s"
+    done
+    echo "access_logs:"
+    echo "  - path: $workdir/logs/nginx-access.log"
+    echo "    format: vms"
+    echo "    name: gateway"
+    echo "    camera_id: '^/(?:hls|webrtc)/([^/]+)/'"
+    echo "    start_at: beginning"
+    echo "    state_dir: $gw/state"
+    echo "    poll_interval: 1s"
+  } >"$gateway_config"
+  if ! "$GATEWAY_EXPORTER_BIN" --config.file="$gateway_config" --config.check >"$workdir/logs/gateway-config-check.log" 2>&1; then
+    log "the gateway exporter rejects the generated config $gateway_config:"
+    cat "$workdir/logs/gateway-config-check.log" >&2
+    exit 3
+  fi
+  "${guard[@]}" "$GATEWAY_EXPORTER_BIN" --web.listen-address="127.0.0.1:$gateway_port" \
+    --config.file="$gateway_config" >"$workdir/logs/gateway_exporter.log" 2>&1 &
+  started $! streaming_gateway_exporter
+  wait_for_http "http://127.0.0.1:$gateway_port/-/ready" 30 $! streaming_gateway_exporter "$workdir/logs/gateway_exporter.log"
+
+  # Its own target file, with the site named: the same host as the recording
+  # node (node 127.0.0.1), as a gateway and a recorder in one box would be.
+  cat >"$workdir/targets/gateway.yml" <<TARGETS
+# Generated by deploy/local-stack.sh: this host is also the streaming gateway of site "local".
+- targets: ['127.0.0.1']
+  labels:
+    roles: streaming-gateway
+    site: local
+TARGETS
+fi
+# ==== end of streaming gateway ===============================================
 
 # ---- notification sink and Alertmanager -----------------------------------
 "${guard[@]}" /usr/bin/python3 "$root/deploy/webhook_sink.py" --port "$webhook_port" --dir "$workdir/notifications" \
@@ -400,7 +621,7 @@ if seconds("$scrape_interval") < 10:
 cfg["global"]["external_labels"] = {"cluster": "local-stack"}
 cfg["alerting"]["alertmanagers"] = [{"static_configs": [{"targets": ["127.0.0.1:$alertmanager_port"]}]}]
 cfg["rule_files"] = ["$rules_dir/*.yml"]
-ports = {"9090": "$exporter_port", "9100": "$node_exporter_port"}
+ports = {"9090": "$exporter_port", "9100": "$node_exporter_port", "9091": "$gateway_port"}
 jobs = []
 for job in cfg["scrape_configs"]:
     for sd in job.get("file_sd_configs", []):
@@ -442,12 +663,21 @@ wait_for_http "http://127.0.0.1:$prometheus_port/-/ready" 60 $! prometheus "$wor
   ((node_exporter_port)) && echo "NODE_EXPORTER_URL=http://127.0.0.1:$node_exporter_port"
   echo "NOTIFICATIONS_DIR=$workdir/notifications"
   echo "CAMERA_IDS='${cam_ids[*]}'"
+  if ((gateway)); then
+    echo "GATEWAY_URL=http://127.0.0.1:$gateway_port"
+    echo "NGINX_URL=$nginx_url"
+    echo "HLS_DIR=$gw/hls"
+    echo "STREAM_IDS='${gateway_ids[*]}'"
+  fi
   for i in "${!pids[@]}"; do
     echo "PID_$(echo "${names[i]}" | tr -c 'A-Za-z0-9\n' '_')=${pids[i]}"
   done
 } >"$workdir/stack.env.tmp"
 mv "$workdir/stack.env.tmp" "$workdir/stack.env"
 
+gateway_line=""
+((gateway)) && printf -v gateway_line '\n  gateway        http://127.0.0.1:%s/  (nginx: %s/hls/CAMERA/index.m3u8, %s viewer(s))' \
+  "$gateway_port" "$nginx_url" "$viewers"
 cat >&2 <<EOF
 local-stack: up with ${#cam_ids[@]} camera(s): ${cam_ids[*]}
   cameras        $( ((cameras)) && echo "rtsp://127.0.0.1:$camera_port/cam1 .. /cam$cameras" || echo "(extra only)")
@@ -456,7 +686,7 @@ local-stack: up with ${#cam_ids[@]} camera(s): ${cam_ids[*]}
   alertmanager   http://127.0.0.1:$alertmanager_port/
   notifications  $workdir/notifications/{pager,tickets}.jsonl
   recordings     $workdir/rec/
-  logs           $workdir/logs/
+  logs           $workdir/logs/${gateway_line}
 $( ((run_for)) && echo "  stopping by itself in $run_for s" || echo "  Ctrl-C stops everything")
 EOF
 

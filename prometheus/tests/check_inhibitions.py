@@ -21,10 +21,23 @@ import time
 import urllib.request
 
 REC = 'recording-nodes'
+GW = 'streaming-gateways'
 
 
 def alert(name, severity, **labels):
     return dict(alertname=name, severity=severity, **labels)
+
+
+# Gateways (site, node, instance) and their alerts, shaped like rules/alerts-streaming.yml's.
+GW02 = ('hcm', 'gw-02', 'gw-02.hcm.vms.example:9091')
+GW_HN = ('hn', 'gw-01', 'gw-01.hn.vms.example:9091')
+DEPOT = ('danang', 'depot-dn', 'depot-dn.vms.example:9091')
+
+
+def stream(name, severity, gateway, **labels):
+    site, node, instance = gateway
+    return alert(name, severity, component='streaming', job=GW, instance=instance, site=site,
+                 node=node, **labels)
 
 
 # (alert labels, should it be inhibited?, why)
@@ -86,6 +99,33 @@ CASES = [
     (alert('HighCPUUsage', 'warning', component='system', job='node-exporter',
            instance='rec-03.hcm.vms.example:9100', site='hcm', node='rec-03'),
      False, 'no alert group: a critical of another kind does not silence it'),
+    # Camera cam-031 of rec-03 is offline (CameraOffline above): the restreams
+    # of that camera on gateway gw-02 are its symptoms; another camera's, or a
+    # camera of the same id at another site, are not.
+    (stream('StreamDown', 'warning', GW02, camera_id='cam-031', protocol='hls'),
+     True, "CameraOffline silences its camera's restreams on the gateway"),
+    (stream('HLSStale', 'warning', GW02, camera_id='cam-031', quality='default'),
+     True, "CameraOffline silences its camera's stale playlist"),
+    (stream('HighStreamLatency', 'critical', GW02, camera_id='cam-031', protocol='rtsp'),
+     True, "CameraOffline silences its camera's late stream"),
+    (stream('StreamDown', 'warning', GW02, camera_id='cam-032', protocol='rtsp'),
+     False, 'camera cam-032 is online'),
+    (stream('StreamDown', 'warning', GW_HN, camera_id='cam-031', protocol='hls'),
+     False, 'a camera of the same id at another site'),
+    # depot-dn has lost most of its streams: one page for all of them.
+    (stream('GatewayStreamsDown', 'critical', DEPOT),
+     False, 'GatewayStreamsDown pages'),
+    (stream('StreamDown', 'warning', DEPOT, camera_id='cam-301', protocol='rtsp'),
+     True, 'GatewayStreamsDown silences the streams of its gateway'),
+    (stream('HLSStale', 'warning', DEPOT, camera_id='cam-302', quality='default'),
+     True, 'GatewayStreamsDown silences the stale playlists of its gateway'),
+    # hn/gw-01: cam-202's HLS playlist is stale, which is why its HLS is down.
+    (stream('HLSStale', 'warning', GW_HN, camera_id='cam-202', quality='default'),
+     False, 'HLSStale is the ticket'),
+    (stream('StreamDown', 'warning', GW_HN, camera_id='cam-202', protocol='hls'),
+     True, 'HLSStale silences the StreamDown of the same HLS stream'),
+    (stream('StreamDown', 'warning', GW_HN, camera_id='cam-202', protocol='rtsp'),
+     False, 'a stale playlist does not explain the RTSP restream'),
 ]
 
 

@@ -32,38 +32,8 @@ victim_url="rtsp://127.0.0.1:$victim_port/$victim"
 pager="$work/stack/notifications/pager.jsonl"
 
 # ---- rules and Alertmanager config: temp copies ----------------------------
-cp -r "$e2e_root/prometheus/rules" "$work/rules"
-sed -i "/alert: CameraOffline/,/for:/ s/^\( *\)for: .*/\1for: $offline_for/" "$work/rules/alerts-camera.yml"
-/usr/bin/python3 - "$work/rules/alerts-camera.yml" "$offline_for" <<'EOF' || fail "could not shorten CameraOffline's for"
-import sys, yaml
-rules = [r for g in yaml.safe_load(open(sys.argv[1]))["groups"] for r in g["rules"]]
-offline = [r for r in rules if r.get("alert") == "CameraOffline"]
-assert len(offline) == 1 and offline[0]["for"] == sys.argv[2], offline
-EOF
-promtool check rules "$work"/rules/*.yml >"$work/promtool-rules.log" 2>&1 ||
-  fail "promtool rejects the shortened rules: $(cat "$work/promtool-rules.log")"
-
-/usr/bin/python3 - "$e2e_root/prometheus/alertmanager/alertmanager.yml" "$work/alertmanager.yml" \
-  "http://127.0.0.1:$webhook_port/pager" <<'EOF' || fail "could not write the test's alertmanager.yml"
-import sys, yaml
-src, dst, pager_url = sys.argv[1:]
-cfg = yaml.safe_load(open(src))
-def shorten(route):
-    for key, value in (("group_wait", "1s"), ("group_interval", "2s")):
-        if key in route or route is cfg["route"]:
-            route[key] = value
-    for child in route.get("routes", []):
-        shorten(child)
-shorten(cfg["route"])
-pagers = [r for r in cfg["receivers"] if r["name"] == "pager"]
-assert len(pagers) == 1 and pagers[0]["webhook_configs"], "no pager webhook receiver"
-for hook in pagers[0]["webhook_configs"]:
-    hook["url"] = pager_url
-    hook["send_resolved"] = True
-yaml.safe_dump(cfg, open(dst, "w"), sort_keys=False)
-EOF
-amtool check-config "$work/alertmanager.yml" >"$work/amtool.log" 2>&1 ||
-  fail "amtool rejects the test's alertmanager.yml: $(cat "$work/amtool.log")"
+e2e_rules_with_for "CameraOffline=$offline_for"
+e2e_alertmanager_config
 
 # ---- the victim camera, then the stack -------------------------------------
 start_victim() {

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Every Grafana panel query against a live Prometheus fed by the local stack
 # (deploy/local-stack.sh: simulated cameras, ffmpeg recorders, the recording
-# exporter, node_exporter, the repo's recording rules).
+# exporter, a streaming gateway with HLS packagers, viewers and its exporter,
+# node_exporter, the repo's recording rules).
 #
 # Waits until Prometheus has scraped the exporter a few times and every recording
 # rule group has evaluated, then runs each query of grafana/dashboards/*.json
 # (tests/e2e/dashboard_queries.py, which says how variables are expanded) and fails
 # when a query does not parse, or returns nothing although the stack produces what
-# it reads; the allow-lists for what legitimately stays empty here (streaming, API
-# panels) are in dashboard_queries.py with a reason each.
+# it reads; the allow-lists for what legitimately stays empty here (API panels,
+# alerts) are in dashboard_queries.py with a reason each.
 #
 # Environment: EXPORTER_BIN, VMS_NO_INSTALL, E2E_KEEP (tests/e2e/lib.sh), GRAFANA_DIR.
 set -euo pipefail
@@ -33,12 +34,12 @@ e2e_start_stack --cameras 2 --camera-size 320x240 \
   --scrape-interval 2s --eval-interval 2s --probe-interval 2s --probe-timeout 2s \
   --scan-interval 2s --segment-time 4
 
-scraped_enough() {
+scraped_enough() {  # JOB: Prometheus scraped it 5 times
   local n
-  n=$(prom_query 'count_over_time(up{job="recording-nodes"}[1m])' | awk '{print $NF}')
+  n=$(prom_query "count_over_time(up{job=\"$1\"}[1m])" | awk '{print $NF}')
   [[ -n "$n" ]] && ((n >= 5))
 }
-wait_until 90 "Prometheus scraped the recording exporter 5 times" scraped_enough
+wait_until 90 "Prometheus scraped the recording exporter 5 times" scraped_enough recording-nodes
 
 cameras_known() {
   [[ "$(prom_query 'count(camera_connection_status == 1)' | awk '{print $NF}')" == 2 ]]
@@ -49,6 +50,17 @@ segments_done() {
   [[ "$(prom_query 'count(recording_segments_total > 0)' | awk '{print $NF}')" == 2 ]]
 }
 wait_until 60 "completed segments of both cameras" segments_done
+
+wait_until 60 "Prometheus scraped the gateway exporter 5 times" scraped_enough streaming-gateways
+# Both HLS streams up with new segments, viewers counted from the access log, and
+# WebRTC offers seen twice (a rate needs two samples that differ).
+streams_live() {
+  [[ "$(prom_query 'count(stream_up{protocol="hls"} == 1)' | awk '{print $NF}')" == 2 &&
+     "$(prom_query 'count(increase(hls_segments_total[30s]) > 0)' | awk '{print $NF}')" == 2 &&
+     -n "$(prom_query 'camera_protocol:stream_viewers:max > 0')" &&
+     -n "$(prom_query 'instance_source:webrtc_connection_success:ratio_rate5m')" ]]
+}
+wait_until 90 "both HLS streams live, with viewers and WebRTC offers" streams_live
 
 rules_evaluated() {
   curl -sS --max-time 10 "$PROM/api/v1/rules?type=record" | /usr/bin/python3 -c '

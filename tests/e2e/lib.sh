@@ -5,6 +5,7 @@
 #
 # The sourcing script sets `name` (for messages) and calls e2e_init first.
 # Environment: EXPORTER_BIN (built exporter; default: scripts/build.sh),
+# GATEWAY_EXPORTER_BIN (default: beside EXPORTER_BIN, else built),
 # VMS_NO_INSTALL=1 (do not run scripts/install-deps.sh; ctest sets it),
 # E2E_KEEP=1 (keep the work dir even when the test passes).
 
@@ -78,14 +79,18 @@ e2e_cleanup() {
   exit "$rc"
 }
 
-free_ports() {  # N distinct free loopback ports on one line
+free_ports() {  # N [TAKEN...]: N distinct free loopback ports on one line, none of TAKEN
   /usr/bin/python3 -c '
 import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks:
+taken, socks, ports = set(sys.argv[2:]), [], []
+while len(ports) < int(sys.argv[1]):
+    s = socket.socket()
     s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-' "$1"
+    socks.append(s)  # held until all are chosen, so none repeats
+    if str(s.getsockname()[1]) not in taken:
+        ports.append(str(s.getsockname()[1]))
+print(" ".join(ports))
+' "$@"
 }
 
 e2e_init() {
@@ -126,6 +131,16 @@ e2e_init() {
   read -r exporter_port prometheus_port alertmanager_port webhook_port node_exporter_port \
     camera_port spare_port < <(free_ports 7)
   PROM="http://127.0.0.1:$prometheus_port"
+
+  # The stack's streaming gateway (deploy/local-stack.sh, its gateway block).
+  if [[ -z "${GATEWAY_EXPORTER_BIN:-}" ]]; then
+    GATEWAY_EXPORTER_BIN="$(dirname "$EXPORTER_BIN")/streaming_gateway_exporter"
+    [[ -x "$GATEWAY_EXPORTER_BIN" ]] || "$e2e_root/scripts/build.sh" streaming_gateway_exporter >&2
+  fi
+  export GATEWAY_EXPORTER_BIN
+  read -r gateway_port nginx_port < <(free_ports 2 "$exporter_port" "$prometheus_port" \
+    "$alertmanager_port" "$webhook_port" "$node_exporter_port" "$camera_port" "$spare_port")
+  gateway_flags=(--gateway-port "$gateway_port" --nginx-port "$nginx_port")
 }
 
 # e2e_start_stack [local-stack options...]: starts deploy/local-stack.sh on the
@@ -136,7 +151,7 @@ e2e_start_stack() {
     --exporter-port "$exporter_port" --prometheus-port "$prometheus_port" \
     --alertmanager-port "$alertmanager_port" --webhook-port "$webhook_port" \
     --node-exporter-port "$node_exporter_port" --camera-port "$camera_port" \
-    --for 600 "$@" >"$work/local-stack.log" 2>&1 &
+    "${gateway_flags[@]}" --for 600 "$@" >"$work/local-stack.log" 2>&1 &
   stack_pid=$!
   e2e_started "$stack_pid" local-stack
   local i
@@ -147,6 +162,53 @@ e2e_start_stack() {
   done
   [[ -f "$work/stack/stack.env" ]] || fail "the stack was not up within 120 s"
   say "stack up in $work/stack (Prometheus $PROM)"
+}
+
+# e2e_rules_with_for ALERT=DURATION...: a copy of prometheus/rules in $work/rules
+# with those alerts' `for` shortened (a test cannot wait minutes), checked by promtool.
+e2e_rules_with_for() {
+  local spec alert duration file
+  cp -r "$e2e_root/prometheus/rules" "$work/rules"
+  for spec in "$@"; do
+    alert=${spec%%=*}
+    duration=${spec#*=}
+    file=$(grep -l "alert: $alert\$" "$work"/rules/*.yml) || fail "no rule file has the alert $alert"
+    sed -i "/alert: $alert\$/,/for:/ s/^\( *\)for: .*/\1for: $duration/" "$file"
+    /usr/bin/python3 - "$file" "$alert" "$duration" <<'EOF' || fail "could not shorten $alert's for"
+import sys, yaml
+path, name, duration = sys.argv[1:]
+rules = [r for g in yaml.safe_load(open(path))["groups"] for r in g["rules"] if r.get("alert") == name]
+assert len(rules) == 1 and rules[0]["for"] == duration, rules
+EOF
+  done
+  promtool check rules "$work"/rules/*.yml >"$work/promtool-rules.log" 2>&1 ||
+    fail "promtool rejects the shortened rules: $(cat "$work/promtool-rules.log")"
+}
+
+# e2e_alertmanager_config: a copy of the repo's alertmanager.yml in
+# $work/alertmanager.yml with group timers of 1-2 s and every webhook sending
+# resolved notifications (the stack points the webhooks at its sink), checked by amtool.
+e2e_alertmanager_config() {
+  /usr/bin/python3 - "$e2e_root/prometheus/alertmanager/alertmanager.yml" "$work/alertmanager.yml" <<'EOF' ||
+import sys, yaml
+src, dst = sys.argv[1:]
+cfg = yaml.safe_load(open(src))
+def shorten(route):
+    for key, value in (("group_wait", "1s"), ("group_interval", "2s")):
+        if key in route or route is cfg["route"]:
+            route[key] = value
+    for child in route.get("routes", []):
+        shorten(child)
+shorten(cfg["route"])
+hooks = [h for r in cfg["receivers"] for h in r.get("webhook_configs", [])]
+assert hooks, "no webhook receivers"
+for hook in hooks:
+    hook["send_resolved"] = True
+yaml.safe_dump(cfg, open(dst, "w"), sort_keys=False)
+EOF
+    fail "could not write the test's alertmanager.yml"
+  amtool check-config "$work/alertmanager.yml" >"$work/amtool.log" 2>&1 ||
+    fail "amtool rejects the test's alertmanager.yml: $(cat "$work/amtool.log")"
 }
 
 # prom_query EXPR: prints one line per series, "labels-json value" (instant query);
