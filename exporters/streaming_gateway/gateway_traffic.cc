@@ -9,6 +9,8 @@ namespace vms::streaming_gateway {
 namespace {
 
 constexpr std::string_view kSource = "access_log";
+// What the exporters' HTTP client sends (HttpClientRequest::user_agent).
+constexpr std::string_view kOwnUserAgent = "vms-exporters";
 
 // Clients are remembered this long at least, whatever the window: a target
 // duration of up to a minute (3 minutes of window) is covered.
@@ -76,6 +78,9 @@ void GatewayTraffic::AddRecords(const std::regex& camera_id,
   for (const AccessRecord& r : records) {
     const RequestKind kind = ClassifyRequest(r.method, r.path);
     if (kind == RequestKind::kOther) continue;
+    // The exporter's own polls of the playlists it watches over HTTP are not
+    // viewers, nor their traffic.
+    if (r.user_agent.starts_with(kOwnUserAgent)) continue;
     std::smatch m;
     if (!std::regex_search(r.path, m, camera_id) || m.size() < 2 || !m[1].matched) continue;
     Camera* c = Admit(std::string_view(r.path).substr(static_cast<std::size_t>(m.position(1)),

@@ -113,6 +113,16 @@ TEST_F(GatewayTrafficTest, LearnedCameraIdsAreCappedAndInvalidOnesRefused) {
                            "\"access_log\"} 1\n"));
 }
 
+// The gateway exporter polls playlists over HTTP too; those requests are
+// its own, not a viewer's.
+TEST_F(GatewayTrafficTest, TheExportersOwnPollsAreNotTraffic) {
+  Add({Request("GET", "/hls/lobby/index.m3u8", 200, 100, "127.0.0.1", "vms-exporters"),
+       Request("HEAD", "/hls/lobby/s1.ts", 200, 100, "127.0.0.1", "vms-exporters")});
+  const std::string t = Text(101);
+  EXPECT_THAT(t, Not(HasSubstr("hls_playlist_requests_total{")));
+  EXPECT_THAT(t, HasSubstr("stream_viewers{camera_id=\"lobby\",protocol=\"hls\",source=\"access_log\"} 0\n"));
+}
+
 TEST_F(GatewayTrafficTest, TheClientCapBoundsMemory) {
   traffic_.Configure({"lobby"},
                      {.camera_ids = 2, .clients = 2, .viewer_window = std::chrono::seconds(30)});
