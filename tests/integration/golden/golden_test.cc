@@ -142,6 +142,13 @@ TEST_P(GoldenTest, MetricsMatchGoldenFile) {
   if (role == "streaming_gateway") {
     WriteVodPlaylist(recordings + "/hls");
     fs::copy_file(SourcePath("tests/fixtures/accesslog/nginx-vms.log"), recordings + "/access.log");
+    // Two WHEP offers for cam1, made from the recorded lines' shape (the
+    // recording has none): one answered 201, one refused 400.
+    std::ofstream(recordings + "/access.log", std::ios::app)
+        << "vms1\t1796305493.001\t127.0.0.1\tPOST\t/hls/cam1/whep\tHTTP/1.1\t201\t412\t240\t0.004"
+           "\t0.003\t33601\t\t\t\t\tcurl/7.88.1\tend\n"
+        << "vms1\t1796305493.002\t127.0.0.1\tPOST\t/hls/cam1/whep\tHTTP/1.1\t400\t180\t11\t0.001"
+           "\t0.001\t33601\t\t\t\t\tcurl/7.88.1\tend\n";
   }
   if (fs::exists(SourcePath("tests/golden/" + role + ".yml"))) {
     args.push_back("--config.file=" + WriteConfig(role, recordings));
@@ -173,7 +180,7 @@ TEST_P(GoldenTest, MetricsMatchGoldenFile) {
     reply = WaitFor(exporter.port(), [](const std::string& body) {
       return Has(body, "stream_up{camera_id=\"lobby\",protocol=\"rtsp\"} 0\n") &&
              Has(body, "hls_segments_total{camera_id=\"lobby\",quality=\"default\"} 3\n") &&
-             Has(body, "vms_exporter_log_lines_total{file=\"gateway\"} 19\n");
+             Has(body, "vms_exporter_log_lines_total{file=\"gateway\"} 21\n");
     });
   }
   ASSERT_EQ(reply.status, 200);
