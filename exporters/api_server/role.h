@@ -1,14 +1,15 @@
 #pragma once
 
+#include "api_server/api_access_logs.h"
 #include "api_server/connections_collector.h"
 #include "vms/app/role.h"
 
 namespace vms::api_server {
 
-// The access log, health probes and database sections come with their
-// collectors.
 struct Config : CommonConfig {
   ConnectionsConfig connections;
+  std::vector<ApiAccessLog> access_logs;
+  RequestLimits requests;
 };
 
 const RoleDefinition<Config>& Definition();

@@ -241,6 +241,25 @@ std::vector<long long> MapReader::IntegerList(const std::string& key, long long 
   return out;
 }
 
+std::vector<double> MapReader::NumberList(const std::string& key, double min, double max) {
+  YAML::Node v = Get(key);
+  std::vector<double> out;
+  if (!v || v.IsNull()) return out;
+  if (!v.IsSequence()) FailAt(v.Mark(), key, "expected a list of numbers");
+  for (const auto& item : v) {
+    double n;
+    if (!item.IsScalar() || !YAML::convert<double>::decode(item, n) || !std::isfinite(n)) {
+      FailAt(item.Mark(), key, "expected a list of numbers");
+    }
+    if (n < min || n > max) {
+      FailAt(item.Mark(), key,
+             "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    }
+    out.push_back(n);
+  }
+  return out;
+}
+
 MapReader MapReader::Map(const std::string& key) {
   YAML::Node v = Get(key);
   if (v && !v.IsNull() && !v.IsMap()) FailAt(v.Mark(), key, "expected a mapping");

@@ -58,6 +58,9 @@ class MapReader {
   std::vector<long long> IntegerList(const std::string& key, long long min = LLONG_MIN,
                                      long long max = LLONG_MAX);
 
+  // A list of finite numbers, each between min and max; absent: empty.
+  std::vector<double> NumberList(const std::string& key, double min = -1e300, double max = 1e300);
+
   // A nested mapping; absent → an empty mapping.
   MapReader Map(const std::string& key);
   // Each element of a sequence of mappings.

@@ -1,0 +1,29 @@
+#include "api_server/requests_collector.h"
+
+#include <fmt/format.h>
+
+namespace vms::api_server {
+
+// The landing page shows this many endpoints; /metrics has them all.
+constexpr std::size_t kStatusRows = 50;
+
+Status RequestsCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out) {
+  requests_->Write(out);
+  return Status::Ok();
+}
+
+void RequestsCollector::AppendStatus(std::vector<StatusTable>& tables) const {
+  std::vector<EndpointSummary> rows = requests_->Summary(kStatusRows);
+  if (rows.empty()) return;
+  StatusTable t{.title = "API endpoints",
+                .columns = {"endpoint", "requests", "5xx", "mean seconds"},
+                .rows = {}};
+  for (const EndpointSummary& s : rows) {
+    t.rows.push_back({s.endpoint, std::to_string(s.requests), std::to_string(s.errors),
+                      s.timed ? fmt::format("{:.3f}", s.seconds / static_cast<double>(s.timed))
+                              : "-"});
+  }
+  tables.push_back(std::move(t));
+}
+
+}  // namespace vms::api_server

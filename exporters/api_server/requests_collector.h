@@ -1,0 +1,28 @@
+#pragma once
+
+#include <memory>
+
+#include "api_server/api_requests.h"
+#include "vms/metrics/collector.h"
+
+namespace vms::api_server {
+
+// http_requests_total, http_request_duration_seconds,
+// jwt_token_validations_total and auth_login_attempts_total from the
+// configured access logs (`access_logs:`), as counted in the background by
+// the log readers; a scrape only copies the counters. Without access logs it
+// writes nothing.
+class RequestsCollector : public Collector {
+ public:
+  explicit RequestsCollector(std::shared_ptr<const ApiRequests> requests)
+      : requests_(std::move(requests)) {}
+  std::string_view name() const override { return "requests"; }
+  Status Collect(const ScrapeContext& ctx, MetricWriter& out) override;
+  // "API endpoints": the busiest routes' requests, 5xx and mean time.
+  void AppendStatus(std::vector<StatusTable>& tables) const override;
+
+ private:
+  const std::shared_ptr<const ApiRequests> requests_;
+};
+
+}  // namespace vms::api_server
