@@ -90,7 +90,7 @@ std::optional<JwtResult> ClassifyJwt(const AccessRecord& r, bool format_has_auth
     }
     return JwtResult::kInvalid;
   }
-  if (!bearer_sent) return std::nullopt;
+  if (!bearer_sent || r.status >= 500) return std::nullopt;  // a 5xx may never have checked it
   return r.status == 401 ? JwtResult::kInvalid : JwtResult::kValid;
 }
 

@@ -36,7 +36,8 @@ std::string_view StatusLabel(int status, std::string& buffer);
 //  - a bare Bearer challenge: "missing" without an Authorization header,
 //    else "invalid";
 //  - a Bearer Authorization without a challenge: "valid", or "invalid" when
-//    refused with 401;
+//    refused with 401 (a 5xx is not counted: the token may never have been
+//    checked);
 //  - in a format that logs neither (combined), on a `protected` route:
 //    "valid" below 400, "rejected" for 401 and 403 (the log cannot say why).
 // Requests on routes that are not `protected_route` are not JWT requests.

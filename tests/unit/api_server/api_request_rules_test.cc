@@ -45,6 +45,7 @@ TEST(ClassifyJwtTest, ReadsTheBearerChallengeOfRfc6750) {
 
 TEST(ClassifyJwtTest, RequestsWithoutBearerAreNotJwtRequests) {
   EXPECT_EQ(Jwt(Req(200, {}, {})), std::nullopt);
+  EXPECT_EQ(Jwt(Req(502, "Bearer", {})), std::nullopt);
   EXPECT_EQ(Jwt(Req(401, "Basic", "Basic realm=\"x\"")), std::nullopt);
   EXPECT_EQ(Jwt(Req(200, "Bearer", {}), true, false), std::nullopt);  // not a protected route
 }
