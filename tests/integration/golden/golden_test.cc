@@ -150,6 +150,15 @@ TEST_P(GoldenTest, MetricsMatchGoldenFile) {
         << "vms1\t1796305493.002\t127.0.0.1\tPOST\t/hls/cam1/whep\tHTTP/1.1\t400\t180\t11\t0.001"
            "\t0.001\t33601\t\t\t\t\tcurl/7.88.1\tend\n";
   }
+  if (role == "api_server") {
+    const std::string log = recordings + "/api-access.log";
+    fs::copy_file(SourcePath("tests/fixtures/accesslog/nginx-vms.log"), log);
+    std::ofstream(log, std::ios::app)
+        << "vms1\t1796305494.001\t127.0.0.1\tPOST\t/api/login\tHTTP/1.1\t200\t310\t40\t0.021"
+           "\t0.020\t33601\t\t\t\t\tcurl/7.88.1\tend\n"
+        << "vms1\t1796305494.002\t127.0.0.1\tPOST\t/api/login\tHTTP/1.1\t401\t190\t28\t0.012"
+           "\t0.011\t33601\t\t\t\t\tcurl/7.88.1\tend\n";
+  }
   if (fs::exists(SourcePath("tests/golden/" + role + ".yml"))) {
     args.push_back("--config.file=" + WriteConfig(role, recordings));
   }
@@ -181,6 +190,11 @@ TEST_P(GoldenTest, MetricsMatchGoldenFile) {
       return Has(body, "stream_up{camera_id=\"lobby\",protocol=\"rtsp\"} 0\n") &&
              Has(body, "hls_segments_total{camera_id=\"lobby\",quality=\"default\"} 3\n") &&
              Has(body, "vms_exporter_log_lines_total{file=\"gateway\"} 21\n");
+    });
+  }
+  if (role == "api_server") {
+    reply = WaitFor(exporter.port(), [](const std::string& body) {
+      return Has(body, "vms_exporter_log_lines_total{file=\"api\"} 21\n");
     });
   }
   ASSERT_EQ(reply.status, 200);
