@@ -69,24 +69,36 @@ def sample(text, pattern):
     return total if found else None
 
 
-def counters(text):
-    """Per (metric, camera, code): what both tools count."""
+COMPARED = {
+    'gateway': ('hls_playlist_requests_total', 'hls_segment_requests_total',
+                'webrtc_connection_attempts_total'),
+    'api': ('http_requests_total', 'http_request_duration_seconds_count',
+            'jwt_token_validations_total', 'auth_login_attempts_total'),
+}
+
+
+def counters(text, role):
+    """Per series of the role's compared metrics: what both tools count. Zero
+    series are left out (mtail has none until a first increment), and so are
+    the labels only one tool adds (mtail's prog, the exporter's source)."""
     out = {}
+    names = '|'.join(COMPARED[role])
     for line in text.splitlines():
-        m = re.match(r'^(hls_playlist_requests_total|hls_segment_requests_total|'
-                     r'webrtc_connection_attempts_total)\{([^}]*)\} ([0-9.e+]+)$', line)
-        if not m:
+        m = re.match(r'^(' + names + r')\{([^}]*)\} ([0-9.e+]+)$', line)
+        if not m or float(m.group(3)) == 0:
             continue
         labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2)))
-        if labels.get('source', 'access_log') != 'access_log':
+        if labels.pop('source', 'access_log') != 'access_log':
             continue
-        out[(m.group(1), labels.get('camera_id'), labels.get('code'))] = float(m.group(3))
+        labels.pop('prog', None)
+        out[(m.group(1), tuple(sorted(labels.items())))] = float(m.group(3))
     return out
 
 
 class Tool:
-    def __init__(self, name, argv, port, lines_pattern, log):
+    def __init__(self, name, argv, port, lines_pattern, log, role):
         self.name, self.argv, self.port, self.pattern, self.log = name, argv, port, lines_pattern, log
+        self.role = role
 
     def run(self, source, lines):
         open(self.log, 'w').close()
@@ -119,7 +131,7 @@ class Tool:
             return {'tool': self.name, 'lines': lines, 'cpu_seconds': round(cpu, 3),
                     'lines_per_cpu_second': round(lines / cpu) if cpu > 0 else None,
                     'catch_up_seconds': round(wall, 2), 'peak_rss_mib': round(mem['VmHWM'] / 1024, 1),
-                    'rss_mib': round(mem['VmRSS'] / 1024, 1)}, counters(text)
+                    'rss_mib': round(mem['VmRSS'] / 1024, 1)}, counters(text, self.role)
         finally:
             proc.terminate()
             proc.wait()
@@ -151,15 +163,18 @@ def main():
                 '    start_at: beginning\n    state_dir: ""\n    poll_interval: 100ms\n' % log_e)
         if args.role == 'gateway':
             f.write("    camera_id: '^/(?:hls/)?([^/]+)/'\nlimits:\n  camera_ids: 1000\n")
+        else:
+            f.write("    routes: ['/api/cameras', '/api/cameras/:id', '/api/cameras/:id/recordings',"
+                    " '/api/login', '/health']\n    login_route: /api/login\n")
     exporter = Tool(os.path.basename(args.exporter),
                     [args.exporter, '--config.file=' + config,
                      '--web.listen-address=127.0.0.1:%d' % port_e], port_e,
-                    r'^vms_exporter_log_lines_total\{file="bench"\}', log_e)
+                    r'^vms_exporter_log_lines_total\{file="bench"\}', log_e, args.role)
     log_m = os.path.join(work, 'mtail.log')
     port_m = free_port()
     mtail = Tool('mtail', [args.mtail, '--progs', progs, '--logs', log_m, '--address', '127.0.0.1',
                            '--port', str(port_m), '--poll_interval', '100ms'], port_m,
-                 r'^mtail_log_lines_total\{', log_m)
+                 r'^mtail_log_lines_total\{', log_m, args.role)
 
     results = []
     agree = None
@@ -173,12 +188,10 @@ def main():
                 ours = seen
             else:
                 theirs = {k: v for k, v in seen.items()}
-        if args.role == 'gateway':
-            # mtail labels have a prog label but the same camera and code.
-            agree = ours == theirs
-            if not agree:
-                diff = [k for k in set(ours) | set(theirs) if ours.get(k) != theirs.get(k)][:5]
-                print('counters differ, e.g. %s' % [(k, ours.get(k), theirs.get(k)) for k in diff])
+        agree = ours == theirs
+        if not agree:
+            diff = [k for k in set(ours) | set(theirs) if ours.get(k) != theirs.get(k)][:5]
+            print('counters differ, e.g. %s' % [(k, ours.get(k), theirs.get(k)) for k in diff])
     shutil.rmtree(work)
     best = {}
     for r in results:
