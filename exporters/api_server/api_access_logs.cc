@@ -1,6 +1,5 @@
 #include "api_server/api_access_logs.h"
 
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -117,15 +116,6 @@ void ApiAccessLogs::Apply(const std::vector<ApiAccessLog>& logs) {
   for (const auto& log : logs) {
     rules->push_back(CompileRules(log));
     sources.push_back(log.source);
-    const std::string& dir = log.source.follower.state_dir;
-    std::error_code ec;
-    if (!dir.empty() && !std::filesystem::exists(dir, ec)) {
-      std::filesystem::create_directories(dir, ec);
-      if (ec) {
-        spdlog::warn("access log {}: cannot create checkpoint directory {}: {}", log.source.name,
-                     dir, ec.message());
-      }
-    }
   }
   reader_ = std::make_unique<AccessLogReader>(
       std::move(sources),

@@ -1,9 +1,5 @@
 #include "streaming_gateway/gateway_access_logs.h"
 
-#include <spdlog/spdlog.h>
-
-#include <filesystem>
-
 namespace vms::streaming_gateway {
 
 std::vector<GatewayAccessLog> ParseGatewayAccessLogs(MapReader& root) {
@@ -50,15 +46,6 @@ void GatewayAccessLogs::Apply(const std::vector<GatewayAccessLog>& logs) {
   for (const auto& log : logs) {
     regexes->emplace_back(log.camera_id, std::regex::optimize);
     sources.push_back(log.source);
-    const std::string& dir = log.source.follower.state_dir;
-    std::error_code ec;
-    if (!dir.empty() && !std::filesystem::exists(dir, ec)) {
-      std::filesystem::create_directories(dir, ec);
-      if (ec) {
-        spdlog::warn("access log {}: cannot create checkpoint directory {}: {}", log.source.name,
-                     dir, ec.message());
-      }
-    }
   }
   regexes_ = regexes;
   reader_ = std::make_unique<AccessLogReader>(

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <filesystem>
 
 #include "vms/accesslog/access_line_parser.h"
 
@@ -56,6 +57,16 @@ AccessLogReader::AccessLogReader(std::vector<AccessLogSourceConfig> sources,
 AccessLogReader::~AccessLogReader() { Stop(); }
 
 void AccessLogReader::Start() {
+  for (const AccessLogSourceConfig& c : configs_) {
+    const std::string& dir = c.follower.state_dir;
+    std::error_code ec;
+    if (dir.empty() || std::filesystem::exists(dir, ec)) continue;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      spdlog::warn("access log {}: cannot create checkpoint directory {}: {}", c.name, dir,
+                   ec.message());
+    }
+  }
   for (auto& s : sources_) s->follower->Start();
 }
 

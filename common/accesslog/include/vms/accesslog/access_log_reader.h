@@ -37,7 +37,8 @@ class AccessLogReader {
   AccessLogReader(const AccessLogReader&) = delete;
   AccessLogReader& operator=(const AccessLogReader&) = delete;
 
-  // Starts each source's thread.
+  // Starts each source's thread, creating its checkpoint directory first
+  // (a failure is logged: the source then runs without a checkpoint).
   void Start();
   // Stops them, each writing its checkpoint.
   void Stop();
