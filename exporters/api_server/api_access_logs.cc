@@ -1,6 +1,5 @@
 #include "api_server/api_access_logs.h"
 
-
 #include <algorithm>
 #include <filesystem>
 
@@ -92,8 +91,7 @@ ApiRequestRules CompileRules(const ApiAccessLog& log) {
   rules.protected_routes = {log.protected_routes.begin(), log.protected_routes.end()};
   rules.login_route = log.login_route;
   rules.login_method = log.login_method;
-  rules.latency_excluded = {log.latency_excluded_routes.begin(),
-                            log.latency_excluded_routes.end()};
+  rules.latency_excluded = {log.latency_excluded_routes.begin(), log.latency_excluded_routes.end()};
   return rules;
 }
 
@@ -108,8 +106,8 @@ void ApiAccessLogs::Apply(const std::vector<ApiAccessLog>& logs) {
   reader_.reset();  // writes each source's checkpoint: the new reader resumes there
   config_ = logs;
   requests_->SetSources(!logs.empty(), std::any_of(logs.begin(), logs.end(), [](const auto& l) {
-                          return l.login_route.has_value();
-                        }));
+    return l.login_route.has_value();
+  }));
   if (logs.empty()) return;
   auto rules = std::make_shared<std::vector<ApiRequestRules>>();
   std::vector<AccessLogSourceConfig> sources;

@@ -54,7 +54,7 @@ std::string_view AuthParam(std::string_view params, std::string_view name) {
 
 std::string_view MethodLabel(std::string_view method) {
   static constexpr std::array<std::string_view, 7> kMethods = {"GET",    "HEAD",  "POST",   "PUT",
-                                                                "DELETE", "PATCH", "OPTIONS"};
+                                                               "DELETE", "PATCH", "OPTIONS"};
   for (std::string_view m : kMethods) {
     if (m == method) return m;
   }

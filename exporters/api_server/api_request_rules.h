@@ -51,10 +51,10 @@ LoginResult ClassifyLogin(int status);
 // How one access log's requests are counted, compiled from its config.
 struct ApiRequestRules {
   RouteTable routes;
-  bool has_auth_fields = true;                   // false for combined
+  bool has_auth_fields = true;  // false for combined
   // Empty: every route in formats with auth fields, none in combined.
   std::set<std::string, std::less<>> protected_routes;
-  std::optional<std::string> login_route;        // a template of `routes`
+  std::optional<std::string> login_route;  // a template of `routes`
   std::string login_method = "POST";
   std::set<std::string, std::less<>> latency_excluded;  // templates kept out of the histogram
 };

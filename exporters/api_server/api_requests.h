@@ -71,16 +71,16 @@ class ApiRequests {
   void AddOne(const ApiRequestRules& rules, const AccessRecord& r);  // mu_ held
 
   mutable std::mutex mu_;
-  RequestLimits limits_;                                      // guarded by mu_
-  bool access_logs_ = false;                                  // guarded by mu_
-  std::map<RequestKey, std::uint64_t, std::less<>> requests_;  // guarded by mu_
-  std::map<TimingKey, Timing, std::less<>> timings_;           // guarded by mu_
-  std::array<std::uint64_t, kJwtResultNames.size()> jwt_{};     // guarded by mu_
+  RequestLimits limits_;                                         // guarded by mu_
+  bool access_logs_ = false;                                     // guarded by mu_
+  std::map<RequestKey, std::uint64_t, std::less<>> requests_;    // guarded by mu_
+  std::map<TimingKey, Timing, std::less<>> timings_;             // guarded by mu_
+  std::array<std::uint64_t, kJwtResultNames.size()> jwt_{};      // guarded by mu_
   std::array<std::uint64_t, kLoginResultNames.size()> login_{};  // guarded by mu_
-  bool login_configured_ = false;                             // guarded by mu_
-  std::uint64_t dropped_requests_ = 0;                        // guarded by mu_
-  std::uint64_t dropped_timings_ = 0;                         // guarded by mu_
-  std::string status_buffer_;                                 // guarded by mu_
+  bool login_configured_ = false;                                // guarded by mu_
+  std::uint64_t dropped_requests_ = 0;                           // guarded by mu_
+  std::uint64_t dropped_timings_ = 0;                            // guarded by mu_
+  std::string status_buffer_;                                    // guarded by mu_
 };
 
 }  // namespace vms::api_server

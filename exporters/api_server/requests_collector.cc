@@ -19,9 +19,9 @@ void RequestsCollector::AppendStatus(std::vector<StatusTable>& tables) const {
                 .columns = {"endpoint", "requests", "5xx", "mean seconds"},
                 .rows = {}};
   for (const EndpointSummary& s : rows) {
-    t.rows.push_back({s.endpoint, std::to_string(s.requests), std::to_string(s.errors),
-                      s.timed ? fmt::format("{:.3f}", s.seconds / static_cast<double>(s.timed))
-                              : "-"});
+    t.rows.push_back(
+        {s.endpoint, std::to_string(s.requests), std::to_string(s.errors),
+         s.timed ? fmt::format("{:.3f}", s.seconds / static_cast<double>(s.timed)) : "-"});
   }
   tables.push_back(std::move(t));
 }

@@ -36,8 +36,8 @@ std::vector<CollectorSpec<RoleDeps<Config>>> OwnCollectors() {
     return **parts;
   };
   return {
-      {"requests", "Requests by route, latency, JWT results and logins from the access logs",
-       true, [shared](Deps& d) { return std::make_unique<RequestsCollector>(shared(d).requests); }},
+      {"requests", "Requests by route, latency, JWT results and logins from the access logs", true,
+       [shared](Deps& d) { return std::make_unique<RequestsCollector>(shared(d).requests); }},
       {"access_log", "The access logs followed: lines, parse errors, lag, rotations", true,
        [shared](Deps& d) {
          return std::make_unique<LogFileCollector>(

@@ -3,9 +3,8 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
-#include <limits>
-
 #include <filesystem>
+#include <limits>
 
 #include "vms/base/file.h"
 #include "vms/base/text.h"
@@ -52,12 +51,18 @@ std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text) 
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     const std::string_view unit = std::string_view(text).substr(unit_start, i - unit_start);
     std::uint64_t factor;
-    if (unit == "ms") factor = 1;
-    else if (unit == "s") factor = 1000;
-    else if (unit == "m") factor = 60'000;
-    else if (unit == "h") factor = 3'600'000;
-    else if (unit == "d") factor = 86'400'000;
-    else return std::nullopt;
+    if (unit == "ms")
+      factor = 1;
+    else if (unit == "s")
+      factor = 1000;
+    else if (unit == "m")
+      factor = 60'000;
+    else if (unit == "h")
+      factor = 3'600'000;
+    else if (unit == "d")
+      factor = 86'400'000;
+    else
+      return std::nullopt;
     if (value > (kMax - total_ms) / factor) return std::nullopt;
     total_ms += value * factor;
   }
@@ -136,8 +141,7 @@ long long MapReader::Integer(const std::string& key, std::optional<long long> fa
     FailAt(v.Mark(), key, "expected an integer, got \"" + (v.IsScalar() ? v.Scalar() : "") + "\"");
   }
   if (n < min || n > max) {
-    FailAt(v.Mark(), key,
-           "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    FailAt(v.Mark(), key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
   }
   return n;
 }
@@ -166,10 +170,10 @@ std::chrono::milliseconds MapReader::Duration(const std::string& key,
   }
   if (!v.IsScalar()) FailAt(v.Mark(), key, "expected a duration such as 10s");
   auto d = ParseDuration(v.Scalar());
-  if (!d) FailAt(v.Mark(), key, "invalid duration \"" + v.Scalar() + "\" (use e.g. 500ms, 10s, 1m)");
+  if (!d)
+    FailAt(v.Mark(), key, "invalid duration \"" + v.Scalar() + "\" (use e.g. 500ms, 10s, 1m)");
   if (*d < min || *d > max) {
-    FailAt(v.Mark(), key,
-           "must be between " + FormatDuration(min) + " and " + FormatDuration(max));
+    FailAt(v.Mark(), key, "must be between " + FormatDuration(min) + " and " + FormatDuration(max));
   }
   return *d;
 }

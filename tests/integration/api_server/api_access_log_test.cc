@@ -78,7 +78,8 @@ class ApiRequestsTest : public ::testing::Test {
     std::uint64_t total = 0;
     for (const auto& [key, n] : sent_) total += n;
     const std::string last = "vms_exporter_log_lines_total{file=\"api\"}";
-    ASSERT_THAT(WaitForSample(port, last, [&](auto v) { return v && *v >= total; }, 15s),
+    ASSERT_THAT(WaitForSample(
+                    port, last, [&](auto v) { return v && *v >= total; }, 15s),
                 Optional(static_cast<double>(total)))
         << exporter_->Log();
     const std::string body = HttpGet(port, "/metrics").body;
@@ -108,29 +109,38 @@ const std::map<std::string, std::string> kGood = {{"Authorization", "Bearer good
 
 TEST_F(ApiRequestsTest, CountsEveryRequestByRouteStatusJwtAndLoginExactly) {
   StartExporter();
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(Send("GET", "/api/cameras/cam1", "/api/cameras/:id", kGood), 200);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(Send("GET", "/api/cameras/cam1", "/api/cameras/:id", kGood), 200);
   EXPECT_EQ(Send("GET", "/api/cameras/cam7/", "/api/cameras/:id", kGood), 200);
   EXPECT_EQ(Send("GET", "/api/cameras/nope", "/api/cameras/:id", kGood), 404);
   EXPECT_EQ(Send("GET", "/api/cameras", "/api/cameras", kGood), 200);
   EXPECT_EQ(Send("HEAD", "/api/cameras/cam2", "/api/cameras/:id", kGood), 200);
   // JWT refusals: missing, expired, malformed.
   EXPECT_EQ(Send("GET", "/api/cameras/cam1", "/api/cameras/:id"), 401);
+  EXPECT_EQ(
+      Send("GET", "/api/cameras/cam1", "/api/cameras/:id", {{"Authorization", "Bearer expired"}}),
+      401);
   EXPECT_EQ(Send("GET", "/api/cameras/cam1", "/api/cameras/:id",
-                 {{"Authorization", "Bearer expired"}}), 401);
-  EXPECT_EQ(Send("GET", "/api/cameras/cam1", "/api/cameras/:id",
-                 {{"Authorization", "Bearer eyJhbGciOiJub25lIn0.e30.secret-token-part"}}), 401);
-  EXPECT_EQ(Send("GET", "/api/cameras/cam1", "/api/cameras/:id",
-                 {{"Authorization", "Bearer expired"}}), 401);
+                 {{"Authorization", "Bearer eyJhbGciOiJub25lIn0.e30.secret-token-part"}}),
+            401);
+  EXPECT_EQ(
+      Send("GET", "/api/cameras/cam1", "/api/cameras/:id", {{"Authorization", "Bearer expired"}}),
+      401);
   // Slow recordings: three at 300 ms.
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(Send("GET", "/api/cameras/cam3/recordings?delay_ms=300",
-                   "/api/cameras/:id/recordings", kGood), 200);
+                   "/api/cameras/:id/recordings", kGood),
+              200);
   }
   // Logins: two good, one bad, one throttled.
-  EXPECT_EQ(Send("POST", "/api/login", "/api/login", {}, R"({"user":"op","password":"secret"})"), 200);
-  EXPECT_EQ(Send("POST", "/api/login", "/api/login", {}, R"({"user":"op","password":"secret"})"), 200);
-  EXPECT_EQ(Send("POST", "/api/login", "/api/login", {}, R"({"user":"op","password":"guess"})"), 401);
-  EXPECT_EQ(Send("POST", "/api/login", "/api/login", {}, R"({"user":"locked","password":"x"})"), 429);
+  EXPECT_EQ(Send("POST", "/api/login", "/api/login", {}, R"({"user":"op","password":"secret"})"),
+            200);
+  EXPECT_EQ(Send("POST", "/api/login", "/api/login", {}, R"({"user":"op","password":"secret"})"),
+            200);
+  EXPECT_EQ(Send("POST", "/api/login", "/api/login", {}, R"({"user":"op","password":"guess"})"),
+            401);
+  EXPECT_EQ(Send("POST", "/api/login", "/api/login", {}, R"({"user":"locked","password":"x"})"),
+            429);
   // Errors, unknown paths (a scanner), a method nobody defined, a websocket.
   EXPECT_EQ(Send("DELETE", "/api/status/503", "/api/status/:code"), 503);
   EXPECT_EQ(Send("GET", "/api/status/500", "/api/status/:code"), 500);
@@ -140,8 +150,9 @@ TEST_F(ApiRequestsTest, CountsEveryRequestByRouteStatusJwtAndLoginExactly) {
   // nginx itself refuses a method it does not know: 501, and no token checked.
   EXPECT_EQ(Send("BREW", "/api/cameras/cam1", "/api/cameras/:id", kGood), 501);
   EXPECT_EQ(Send("GET", "/health", "/health"), 200);
-  EXPECT_EQ(Send("GET", "/ws?hold_ms=200", "/ws", {{"Upgrade", "websocket"}, {"Connection", "Upgrade"}}),
-            101);
+  EXPECT_EQ(
+      Send("GET", "/ws?hold_ms=200", "/ws", {{"Upgrade", "websocket"}, {"Connection", "Upgrade"}}),
+      101);
 
   ASSERT_NO_FATAL_FAILURE(ExpectCountsExactly(exporter_->port()));
   const std::string body = HttpGet(exporter_->port(), "/metrics").body;
@@ -156,10 +167,14 @@ TEST_F(ApiRequestsTest, CountsEveryRequestByRouteStatusJwtAndLoginExactly) {
   EXPECT_GE(sum, 0.9);
   EXPECT_LT(sum, 3.0);
   // Every GET on cameras/:id is timed: 5 + 1 + 1 + the four refused.
-  EXPECT_THAT(FindSample(body, "http_request_duration_seconds_count{method=\"GET\",endpoint=\"/api/cameras/:id\"}"),
-              Optional(11.0));
+  EXPECT_THAT(
+      FindSample(
+          body,
+          "http_request_duration_seconds_count{method=\"GET\",endpoint=\"/api/cameras/:id\"}"),
+      Optional(11.0));
   // The websocket is counted but not timed.
-  EXPECT_THAT(body, Not(HasSubstr("http_request_duration_seconds_count{method=\"GET\",endpoint=\"/ws\"}")));
+  EXPECT_THAT(
+      body, Not(HasSubstr("http_request_duration_seconds_count{method=\"GET\",endpoint=\"/ws\"}")));
   // JWT: 5 + 1 + 1 + 1 (list) + 1 (HEAD) + 3 valid (the BREW's 501 is not a validation), one
   // missing, two expired, one invalid.
   EXPECT_THAT(FindSample(body, "jwt_token_validations_total{result=\"valid\"}"), Optional(12.0));
@@ -192,10 +207,13 @@ TEST_F(ApiRequestsTest, GarbageLinesAreParseErrorsAndARestartLosesNothing) {
   // Hostile bytes in the log: the exporter counts them and keeps going.
   {
     std::ofstream out(log(), std::ios::app);
-    out << "garbage\n" << std::string(100, '\xff') << "\n" << "vms1\t1\t2\n";
+    out << "garbage\n"
+        << std::string(100, '\xff') << "\n"
+        << "vms1\t1\t2\n";
   }
   const std::string errors = "vms_exporter_log_parse_errors_total{file=\"api\"}";
-  ASSERT_THAT(WaitForSample(exporter_->port(), errors, [](auto v) { return v && *v == 3; }, 15s),
+  ASSERT_THAT(WaitForSample(
+                  exporter_->port(), errors, [](auto v) { return v && *v == 3; }, 15s),
               Optional(3.0))
       << exporter_->Log();
   // A restart in the middle of traffic: requests sent while it is down are
@@ -204,7 +222,8 @@ TEST_F(ApiRequestsTest, GarbageLinesAreParseErrorsAndARestartLosesNothing) {
   exporter_->process().Signal(SIGTERM);
   ASSERT_NE(exporter_->process().Wait(10s), -1);
   exporter_.reset();
-  for (int i = 0; i < 7; ++i) Send("POST", "/api/login", "/api/login", {}, R"({"password":"secret"})");
+  for (int i = 0; i < 7; ++i)
+    Send("POST", "/api/login", "/api/login", {}, R"({"password":"secret"})");
   Send("GET", "/nowhere", "other");
   StartExporter();
   for (int i = 0; i < 4; ++i) Send("GET", "/health", "/health");

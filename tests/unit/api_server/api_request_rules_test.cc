@@ -29,8 +29,9 @@ TEST(ClassifyJwtTest, ReadsTheBearerChallengeOfRfc6750) {
                     "Bearer realm=\"vms\", error=\"invalid_token\", "
                     "error_description=\"The access token expired\"")),
             JwtResult::kExpired);
-  EXPECT_EQ(Jwt(Req(401, "Bearer", "bearer error=invalid_token, error_description=\"Token "
-                                   "EXPIRED at 12:00\"")),
+  EXPECT_EQ(Jwt(Req(401, "Bearer",
+                    "bearer error=invalid_token, error_description=\"Token "
+                    "EXPIRED at 12:00\"")),
             JwtResult::kExpired);
   EXPECT_EQ(Jwt(Req(401, "Bearer",
                     "Bearer error=\"invalid_token\", error_description=\"signature \\\"bad\\\"\"")),
@@ -39,8 +40,9 @@ TEST(ClassifyJwtTest, ReadsTheBearerChallengeOfRfc6750) {
             JwtResult::kInsufficientScope);
   EXPECT_EQ(Jwt(Req(400, "Bearer", "Bearer error=\"invalid_request\"")), JwtResult::kInvalid);
   // The description mentions "expired" but the error is not invalid_token.
-  EXPECT_EQ(Jwt(Req(400, "Bearer", "Bearer error=\"invalid_request\", error_description=\"expired\"")),
-            JwtResult::kInvalid);
+  EXPECT_EQ(
+      Jwt(Req(400, "Bearer", "Bearer error=\"invalid_request\", error_description=\"expired\"")),
+      JwtResult::kInvalid);
 }
 
 TEST(ClassifyJwtTest, RequestsWithoutBearerAreNotJwtRequests) {

@@ -28,7 +28,8 @@ double Sample(const std::string& text, const std::string& series) {
 }
 
 AccessRecord Req(std::string method, std::string path, int status, double seconds,
-                 std::optional<std::string> scheme = {}, std::optional<std::string> challenge = {}) {
+                 std::optional<std::string> scheme = {},
+                 std::optional<std::string> challenge = {}) {
   AccessRecord r;
   r.method = std::move(method);
   r.path = std::move(path);
@@ -51,26 +52,43 @@ TEST(ApiRequestsTest, CountsByRouteTemplateMethodAndStatus) {
   requests.SetSources(true, true);
   const ApiRequestRules rules = CompileRules(Log({"/api/cameras/:id", "/api/login"}));
   const std::vector<AccessRecord> records = {
-      Req("GET", "/api/cameras/cam1", 200, 0.004),
-      Req("GET", "/api/cameras/cam2", 200, 0.2),
-      Req("GET", "/api/cameras/cam3", 404, 0.001),
-      Req("GET", "/secret/admin", 404, 0.001),
-      Req("BREW", "/api/cameras/cam1", 405, 0.001),
-      Req("POST", "/api/login", 200, 0.05),
-      Req("POST", "/api/login", 401, 0.05),
-      Req("POST", "/api/login", 429, 0.05),
+      Req("GET", "/api/cameras/cam1", 200, 0.004),  Req("GET", "/api/cameras/cam2", 200, 0.2),
+      Req("GET", "/api/cameras/cam3", 404, 0.001),  Req("GET", "/secret/admin", 404, 0.001),
+      Req("BREW", "/api/cameras/cam1", 405, 0.001), Req("POST", "/api/login", 200, 0.05),
+      Req("POST", "/api/login", 401, 0.05),         Req("POST", "/api/login", 429, 0.05),
       Req("GET", "/api/login", 200, 0.05),  // not the login method
   };
   requests.Add(rules, records);
   const std::string text = Render(requests);
-  EXPECT_EQ(Sample(text, R"(http_requests_total{method="GET",endpoint="/api/cameras/:id",status="200"})"), 2);
-  EXPECT_EQ(Sample(text, R"(http_requests_total{method="GET",endpoint="/api/cameras/:id",status="404"})"), 1);
+  EXPECT_EQ(
+      Sample(text, R"(http_requests_total{method="GET",endpoint="/api/cameras/:id",status="200"})"),
+      2);
+  EXPECT_EQ(
+      Sample(text, R"(http_requests_total{method="GET",endpoint="/api/cameras/:id",status="404"})"),
+      1);
   EXPECT_EQ(Sample(text, R"(http_requests_total{method="GET",endpoint="other",status="404"})"), 1);
-  EXPECT_EQ(Sample(text, R"(http_requests_total{method="OTHER",endpoint="/api/cameras/:id",status="405"})"), 1);
-  EXPECT_EQ(Sample(text, R"(http_request_duration_seconds_bucket{method="GET",endpoint="/api/cameras/:id",le="0.005"})"), 2);
-  EXPECT_EQ(Sample(text, R"(http_request_duration_seconds_bucket{method="GET",endpoint="/api/cameras/:id",le="0.25"})"), 3);
-  EXPECT_EQ(Sample(text, R"(http_request_duration_seconds_count{method="GET",endpoint="/api/cameras/:id"})"), 3);
-  EXPECT_NEAR(Sample(text, R"(http_request_duration_seconds_sum{method="GET",endpoint="/api/cameras/:id"})"), 0.205, 1e-9);
+  EXPECT_EQ(
+      Sample(text,
+             R"(http_requests_total{method="OTHER",endpoint="/api/cameras/:id",status="405"})"),
+      1);
+  EXPECT_EQ(
+      Sample(
+          text,
+          R"(http_request_duration_seconds_bucket{method="GET",endpoint="/api/cameras/:id",le="0.005"})"),
+      2);
+  EXPECT_EQ(
+      Sample(
+          text,
+          R"(http_request_duration_seconds_bucket{method="GET",endpoint="/api/cameras/:id",le="0.25"})"),
+      3);
+  EXPECT_EQ(
+      Sample(text,
+             R"(http_request_duration_seconds_count{method="GET",endpoint="/api/cameras/:id"})"),
+      3);
+  EXPECT_NEAR(
+      Sample(text,
+             R"(http_request_duration_seconds_sum{method="GET",endpoint="/api/cameras/:id"})"),
+      0.205, 1e-9);
   EXPECT_EQ(Sample(text, R"(auth_login_attempts_total{result="success"})"), 1);
   EXPECT_EQ(Sample(text, R"(auth_login_attempts_total{result="failure"})"), 1);
   EXPECT_EQ(Sample(text, R"(auth_login_attempts_total{result="throttled"})"), 1);
@@ -90,7 +108,8 @@ TEST(ApiRequestsTest, UpgradesAndExcludedRoutesStayOutOfTheHistogram) {
   requests.Add(CompileRules(log), std::vector{ws, Req("GET", "/api/events", 200, 25)});
   const std::string text = Render(requests);
   EXPECT_EQ(Sample(text, R"(http_requests_total{method="GET",endpoint="/ws",status="101"})"), 1);
-  EXPECT_EQ(Sample(text, R"(http_requests_total{method="GET",endpoint="/api/events",status="200"})"), 1);
+  EXPECT_EQ(
+      Sample(text, R"(http_requests_total{method="GET",endpoint="/api/events",status="200"})"), 1);
   EXPECT_THAT(text, Not(HasSubstr("http_request_duration_seconds_count{")));
   EXPECT_THAT(text, Not(HasSubstr("auth_login_attempts_total")));
 }
@@ -124,9 +143,17 @@ TEST(ApiRequestsTest, SeriesBeyondTheCapAreDroppedAndCounted) {
   const std::string text = Render(requests);
   EXPECT_EQ(Sample(text, R"(http_requests_total{method="GET",endpoint="other",status="200"})"), 2);
   EXPECT_EQ(Sample(text, R"(http_requests_total{method="GET",endpoint="other",status="201"})"), 1);
-  EXPECT_EQ(Sample(text, R"(vms_exporter_series_dropped_total{reason="requests_cap",source="access_log"})"), 3);
-  EXPECT_EQ(Sample(text, R"(vms_exporter_series_dropped_total{reason="durations_cap",source="access_log"})"), 1);
-  EXPECT_EQ(Sample(text, R"(http_request_duration_seconds_bucket{method="GET",endpoint="other",le="1"})"), 4);
+  EXPECT_EQ(
+      Sample(text,
+             R"(vms_exporter_series_dropped_total{reason="requests_cap",source="access_log"})"),
+      3);
+  EXPECT_EQ(
+      Sample(text,
+             R"(vms_exporter_series_dropped_total{reason="durations_cap",source="access_log"})"),
+      1);
+  EXPECT_EQ(
+      Sample(text, R"(http_request_duration_seconds_bucket{method="GET",endpoint="other",le="1"})"),
+      4);
 }
 
 TEST(ApiRequestsTest, NothingWithoutAccessLogs) {
