@@ -1,8 +1,10 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 
 #include "api_server/api_requests.h"
+#include "api_server/endpoint_rates.h"
 #include "vms/metrics/collector.h"
 
 namespace vms::api_server {
@@ -18,11 +20,14 @@ class RequestsCollector : public Collector {
       : requests_(std::move(requests)) {}
   std::string_view name() const override { return "requests"; }
   Status Collect(const ScrapeContext& ctx, MetricWriter& out) override;
-  // "API endpoints": the busiest routes' requests, 5xx and mean time.
+  // "API endpoints": the busiest routes' requests, 5xx, their rates over
+  // the last minutes (from what scrapes and page views saw) and mean time.
   void AppendStatus(std::vector<StatusTable>& tables) const override;
 
  private:
   const std::shared_ptr<const ApiRequests> requests_;
+  mutable std::mutex mu_;
+  mutable EndpointRates rates_;  // guarded by mu_
 };
 
 }  // namespace vms::api_server
