@@ -9,8 +9,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view line(reinterpret_cast<const char*>(data), size);
   vms::AccessRecord reused;
-  for (const auto format : {vms::AccessLogFormat::kVms, vms::AccessLogFormat::kCombined,
-                            vms::AccessLogFormat::kJson}) {
+  for (const auto format :
+       {vms::AccessLogFormat::kVms, vms::AccessLogFormat::kCombined, vms::AccessLogFormat::kJson}) {
     (void)vms::ParseAccessLine(format, line);
     (void)vms::ParseAccessLineInto(format, line, reused);
   }

@@ -9,7 +9,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   (void)vms::ParseJson(text);
-  (void)vms::ParseJson(text, {.max_depth = 4, .max_bytes = 1 << 16, .max_values = 64,
-                              .validate_utf8 = false});
+  (void)vms::ParseJson(
+      text, {.max_depth = 4, .max_bytes = 1 << 16, .max_values = 64, .validate_utf8 = false});
   return 0;
 }
