@@ -27,6 +27,8 @@ struct JanusTrackerOptions {
   // Handles followed at once; beyond, the oldest is forgotten (its outcome
   // is never counted): lost detach events must not grow memory.
   std::size_t max_handles = 10000;
+
+  bool operator==(const JanusTrackerOptions&) const = default;
 };
 
 // The stages a Janus PeerConnection fails at, as webrtc_connection_failures_total's

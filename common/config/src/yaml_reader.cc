@@ -1,10 +1,13 @@
 #include "vms/config/yaml_reader.h"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <string_view>
+#include <vector>
 
 #include "vms/base/file.h"
 #include "vms/base/text.h"
@@ -15,6 +18,76 @@ namespace {
 std::string Position(const std::string& file, const YAML::Mark& mark) {
   if (mark.is_null()) return file;
   return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+
+// libstdc++'s std::regex compiles by recursion, copies a repeated atom once
+// per count ((a{1000}){1000} is a million states) and reads repeat counts and
+// back-reference numbers into a long without an overflow check (UB, found by
+// tests/fuzz). A config's pattern is bounded before std::regex sees it.
+constexpr std::size_t kMaxRegexBytes = 1024;
+constexpr long long kMaxRegexStates = 10000;
+
+// Why std::regex must not compile `pattern`; empty when it may.
+std::string RegexLimitError(std::string_view pattern) {
+  if (pattern.size() > kMaxRegexBytes) {
+    return "longer than " + std::to_string(kMaxRegexBytes) + " bytes";
+  }
+  const auto digits_at = [&](std::size_t i) {
+    std::size_t j = i;
+    while (j < pattern.size() && pattern[j] >= '0' && pattern[j] <= '9') ++j;
+    return j - i;
+  };
+  // States so far in each open group, and the size of the atom a repeat
+  // count would copy.
+  std::vector<long long> open;
+  long long states = 0;
+  long long last = 0;
+  bool in_bracket = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      if (digits_at(i + 1) > 3) return "back-reference number too large";
+      ++i;  // the escaped character
+      if (!in_bracket) last = 1, ++states;
+      continue;
+    }
+    if (in_bracket) {
+      if (c == ']') in_bracket = false;
+      continue;
+    }
+    if (c == '[') {
+      in_bracket = true;  // to the next ']': ECMAScript's "[]" is an empty class
+      last = 1, ++states;
+    } else if (c == '(') {
+      open.push_back(states);
+      states = 0, last = 0;
+    } else if (c == ')' && !open.empty()) {
+      last = states;
+      states += open.back();
+      open.pop_back();
+    } else if (c == '|') {
+      last = 0;
+    } else if (c == '{' && digits_at(i + 1) > 0) {
+      std::size_t j = i + 1;
+      long long count = 0;
+      for (int bound = 0; bound < 2 && j < pattern.size(); ++bound) {
+        const std::size_t n = digits_at(j);
+        if (n > 6) return "repeat count too large";
+        if (n > 0) count = std::max(count, std::stoll(std::string(pattern.substr(j, n))) + 1);
+        j += n;
+        if (j < pattern.size() && pattern[j] == ',') ++j;
+      }
+      states += last * count;
+      last *= count;
+      i = j - 1;
+    } else {
+      last = 1, ++states;
+    }
+    if (states > kMaxRegexStates || last > kMaxRegexStates) {
+      return "repeat counts too large (more than " + std::to_string(kMaxRegexStates) + " states)";
+    }
+  }
+  return "";
 }
 
 }  // namespace
@@ -192,6 +265,9 @@ std::string MapReader::Regex(const std::string& key, std::optional<std::string> 
   const bool present = Has(key);
   std::string text = String(key, std::move(fallback));
   if (present) {
+    if (const std::string why = RegexLimitError(text); !why.empty()) {
+      Fail(key, "regular expression refused: " + why);
+    }
     try {
       std::regex re(text);
     } catch (const std::regex_error& e) {

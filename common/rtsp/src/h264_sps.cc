@@ -1,6 +1,7 @@
 #include "vms/rtsp/h264_sps.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <iterator>
 
 #include "bit_reader.h"
@@ -22,7 +23,9 @@ void SkipScalingList(internal::BitReader& r, int size) {
   int last = 8;
   int next = 8;
   for (int j = 0; j < size && !r.failed(); ++j) {
-    if (next != 0) next = (last + r.Se() + 256) % 256;
+    // delta_scale is -128..127 in a valid SPS; a hostile one may be any
+    // int32 (found by tests/fuzz: int overflow), so the sum is taken wide.
+    if (next != 0) next = static_cast<int>(((last + std::int64_t{r.Se()}) % 256 + 256) % 256);
     last = next == 0 ? last : next;
   }
 }

@@ -88,6 +88,38 @@ TEST(YamlReaderTest, ListItemsAreAddressedByIndex) {
   EXPECT_EQ(ErrorOf([] { ParseDoc("items:\n  - {}\n", "g.yml"); }), "g.yml:2:5: items[0].name: is required");
 }
 
+// Found by tests/fuzz (config_recording_node): libstdc++ read the back-reference
+// number into a long with no overflow check (UB), and copies a repeated atom
+// once per count. Such patterns are refused before std::regex compiles them.
+std::string RegexError(const std::string& pattern) {
+  std::string quoted;
+  for (const char c : pattern) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  return ErrorOf([&] { ParseDoc("items:\n  - name: a\n    match: '" + quoted + "'\n", "r.yml"); });
+}
+
+TEST(YamlReaderTest, RegexBeyondStdRegexLimitsIsRefused) {
+  EXPECT_THAT(RegexError("11\\1111111111111111111111111111111111mediamtx$"),
+              HasSubstr("r.yml:3:12: items[0].match: regular expression refused: "
+                        "back-reference number too large"));
+  EXPECT_THAT(RegexError("(a{1000}){1000}"),
+              HasSubstr("items[0].match: regular expression refused: repeat counts too large"));
+  EXPECT_THAT(RegexError("a{99999999999999999999}"),
+              HasSubstr("items[0].match: regular expression refused: repeat count too large"));
+  const std::string long_pattern(1025, 'a');
+  const std::string error = RegexError(long_pattern);
+  EXPECT_THAT(error,
+              HasSubstr("items[0].match: regular expression refused: longer than 1024 bytes"));
+  EXPECT_THAT(error, ::testing::Not(HasSubstr(long_pattern)));
+}
+
+TEST(YamlReaderTest, OrdinaryRegexesStayAccepted) {
+  for (const std::string& pattern : std::vector<std::string>{
+           "^(nginx|mediamtx)$", "[a{99999}]+", "x{0,1000}", "(ab){2}(cd){3,}", "\\d{1,3}", "\\{",
+           "^/dev/(sd[a-z]+|nvme[0-9]+n[0-9]+)$", std::string(1024, 'a')}) {
+    EXPECT_EQ(RegexError(pattern), "") << pattern;
+  }
+}
+
 TEST(YamlReaderTest, EmptyDocumentTakesDefaults) {
   const Doc doc = ParseDoc("", "empty.yml");
   EXPECT_EQ(doc.probes.interval, std::chrono::seconds(10));

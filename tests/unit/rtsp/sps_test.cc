@@ -196,5 +196,13 @@ TEST(SpsTest, SurvivesEveryTruncationAndBitFlip) {
   }
 }
 
+// Found by tests/fuzz (fuzz_sps): a High profile SPS whose scaling list
+// delta is near INT32_MAX overflowed int (UB). It is read without crashing.
+TEST(SpsTest, HugeScalingListDeltaIsNoOverflow) {
+  const std::string nal("\x67\xf4\x0d\x19\x00\x00\x57\x00\xff\x0d\x19\x00\x00\x00\x00\xff\xff\xff",
+                        18);
+  (void)ParseH264SpsSize(nal);
+}
+
 }  // namespace
 }  // namespace vms
