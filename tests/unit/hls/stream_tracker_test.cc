@@ -86,7 +86,10 @@ TEST(HlsStreamTrackerTest, SlidingWindowCountsEachSegmentOnce) {
   EXPECT_EQ(t.NewSegments(w.Playlist()).size(), 5u);  // the first window counts whole
   Poll(t, w.Playlist(), 10);
   w.sequence = 1;
-  const auto fresh = t.NewSegments(w.Playlist());
+  // NewSegments points into the playlist it is given: keep it alive (ASan
+  // found the test reading a temporary's segments).
+  const auto playlist = w.Playlist();
+  const auto fresh = t.NewSegments(playlist);
   ASSERT_EQ(fresh.size(), 1u);
   EXPECT_EQ(fresh[0].sequence, 5u);
   EXPECT_EQ(fresh[0].segment->uri, "seg5.ts");
