@@ -105,10 +105,15 @@ void ProbeScheduler::Dispatch() {
       Finish(entry, run);
     });
     // `done` may come from any thread and after a deadline already freed the
-    // slot; it is posted to the loop and matched to its run.
-    auto done = [this, &io = io_, alive = std::weak_ptr<char>(alive_), entry, run] {
-      boost::asio::post(io, [this, alive, entry, run] {
-        if (!alive.expired()) Finish(entry, run);
+    // slot; it is posted to the loop and matched to its run. It holds the
+    // entry weakly: a probe keeping `done` after Cancel() (a hung one) must
+    // not keep its own entry alive (a cycle ASan's leak check found). A
+    // removed entry's run was finished by Remove().
+    auto done = [this, &io = io_, alive = std::weak_ptr<char>(alive_),
+                 weak = std::weak_ptr<Entry>(entry), run] {
+      boost::asio::post(io, [this, alive, weak, run] {
+        if (alive.expired()) return;
+        if (auto e = weak.lock()) Finish(e, run);
       });
     };
     entry->probe->Start(deadline, std::move(done));
