@@ -40,6 +40,16 @@ def stream(name, severity, gateway, **labels):
                  node=node, **labels)
 
 
+API01 = ('hcm', 'api-01', 'api-01.hcm.vms.example:9092')
+API02 = ('hn', 'api-02', 'api-02.hn.vms.example:9092')
+
+
+def api(name, severity, server, **labels):
+    site, node, instance = server
+    return alert(name, severity, component='api', job='api-servers', instance=instance,
+                 site=site, node=node, **labels)
+
+
 # (alert labels, should it be inhibited?, why)
 CASES = [
     # Host rec-01 at hcm is down: NodeDown alone remains.
@@ -126,6 +136,27 @@ CASES = [
      True, 'HLSStale silences the StreamDown of the same HLS stream'),
     (stream('StreamDown', 'warning', GW_HN, camera_id='cam-202', protocol='rtsp'),
      False, 'a stale playlist does not explain the RTSP restream'),
+    # hcm/api-01's database is down: one page, its 5xx, slowness and failing
+    # health check are its symptoms; its clients' bad tokens are not.
+    (api('DatabaseDown', 'critical', API01, alertgroup='api', database='vms'),
+     False, 'DatabaseDown pages'),
+    (api('HighAPIErrorRate', 'critical', API01, alertgroup='api'),
+     True, 'DatabaseDown silences the 5xx of its API server'),
+    (api('SlowAPIResponses', 'warning', API01, alertgroup='api'),
+     True, 'a critical of alertgroup api silences the slowness of its API server'),
+    (api('APIHealthCheckFailing', 'warning', API01, alertgroup='api', target='vms-api',
+         check='database'),
+     True, 'a critical of alertgroup api silences the health check of its API server'),
+    (api('JWTFailureSpike', 'warning', API01),
+     False, 'bad tokens are not explained by the database'),
+    # hn/api-02: only its 5xx rate pages; another API server's database does
+    # not silence it, and it silences its own slowness.
+    (api('HighAPIErrorRate', 'critical', API02, alertgroup='api'),
+     False, "api-01's database is not api-02's"),
+    (api('SlowAPIResponses', 'warning', API02, alertgroup='api'),
+     True, 'HighAPIErrorRate silences the slowness of its API server'),
+    (api('LoginBruteForce', 'warning', API02),
+     False, 'failed logins are not availability'),
 ]
 
 

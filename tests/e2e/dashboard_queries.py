@@ -35,7 +35,7 @@ import urllib.request
 
 # Metric families the local stack does not produce, with the reason.
 ALLOWED_EMPTY_FAMILIES = [
-    (r"^(http_request.*|active_connections|websocket_connections|jwt_.*|database_.*|api_.*)$",
+    (r"^(http_request.*|active_connections|websocket_connections|jwt_.*|auth_.*|database_.*|api_.*)$",
      "API server metrics: the local stack runs no API server"),
     (r"^instance:http_request.*$",
      "API recording rules: the local stack runs no API server"),
