@@ -38,10 +38,6 @@ void BlockingRunner::Work(std::shared_ptr<State> state) {
   NameThisThread("vms-blocking");
   // Posting holds the lock, so the runner's destructor cannot clear `io`
   // between the check and the post; the io_context outlives the runner.
-  const Post post = [state](std::function<void()> fn) {
-    std::lock_guard lock(state->mu);
-    if (state->io != nullptr) boost::asio::post(*state->io, std::move(fn));
-  };
   std::unique_lock lock(state->mu);
   for (;;) {
     state->wake.wait(lock, [&] { return state->io == nullptr || !state->jobs.empty(); });
@@ -50,9 +46,10 @@ void BlockingRunner::Work(std::shared_ptr<State> state) {
     state->jobs.pop_front();
     ++state->running;
     lock.unlock();
-    job(post);
+    std::function<void()> answer = job();
     lock.lock();
     --state->running;
+    if (state->io != nullptr) boost::asio::post(*state->io, std::move(answer));
   }
 }
 

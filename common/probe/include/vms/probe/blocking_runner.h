@@ -29,20 +29,21 @@ class BlockingRunner {
   // io_context. Either may be dropped if the runner is gone first.
   template <typename T>
   void Run(std::function<T()> work, std::function<void(T)> done) {
-    Enqueue([work = std::move(work), done = std::move(done)](const Post& post) mutable {
+    Enqueue([work = std::move(work), done = std::move(done)]() mutable -> std::function<void()> {
       T result = work();
-      post([done = std::move(done), result = std::move(result)]() mutable {
+      return [done = std::move(done), result = std::move(result)]() mutable {
         done(std::move(result));
-      });
+      };
     });
   }
 
-  // Jobs waiting and running now.
+  // Jobs waiting and running now. A job stops counting before its answer is
+  // posted, so `done` already sees it gone.
   std::size_t pending() const;
 
  private:
-  using Post = std::function<void(std::function<void()>)>;
-  using Job = std::function<void(const Post&)>;
+  // Runs the blocking work and returns the answer to post on the loop.
+  using Job = std::function<std::function<void()>()>;
   // Shared with the threads, which may outlive the runner while stuck.
   struct State {
     std::mutex mu;
