@@ -9,8 +9,7 @@ namespace vms::streaming_gateway {
 namespace {
 
 constexpr std::string_view kSource = "mediamtx";
-constexpr std::string_view kNoClient =
-    "not polling: the MediaMTX poller needs common/httpclient, which this build does not have yet";
+constexpr std::string_view kNotYet = "not polled yet";
 
 }  // namespace
 
@@ -30,7 +29,8 @@ void MediaMtxCollector::Apply(const MediaMtxConfig& config) {
     next->cap = cap_;
     next->tracker = std::make_shared<MediaMtxTracker>(config.path_regex, next->cap);
     up_ = false;
-    last_error_ = kNoClient;
+    polled_ = false;
+    last_error_ = kNotYet;
   }
   state_ = std::move(next);
 }
@@ -42,17 +42,24 @@ void MediaMtxCollector::Publish(Result<MediaMtxPoll> poll) {
     state = state_;
     if (!state) return;
     // State changes only: a dead MediaMTX must not log every poll.
-    if (poll.ok() != up_) {
+    if (!polled_ || poll.ok() != up_) {
       if (poll.ok()) {
         spdlog::info("mediamtx at {} answers", RedactUrl(state->config.url));
       } else {
         spdlog::warn("mediamtx at {}: {}", RedactUrl(state->config.url), poll.error());
       }
     }
+    polled_ = true;
     up_ = poll.ok();
     last_error_ = poll.ok() ? "" : poll.error();
   }
   if (poll.ok()) state->tracker->Apply(*poll);
+}
+
+std::function<void(Result<MediaMtxPoll>)> MediaMtxCollector::Sink() {
+  return [this, alive = std::weak_ptr<char>(alive_)](Result<MediaMtxPoll> poll) {
+    if (!alive.expired()) Publish(std::move(poll));
+  };
 }
 
 Status MediaMtxCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,12 +18,10 @@ namespace vms::streaming_gateway {
 // never collides with the same metric from the access log, the restream
 // probes or Janus. Without a `mediamtx:` section it writes nothing.
 //
-// The poller that feeds Publish() (GET /v3/info, /v3/paths/list,
-// /v3/hlsmuxers/list, /v3/{rtsp,rtsps,webrtc}sessions/list and
-// /v3/{rtmp,srt}conns/list, every page, on the ProbeScheduler) needs the
-// asynchronous HTTP client (common/httpclient), which is not in this tree
-// yet: until it is, the collector reports vms_exporter_mediamtx_up 0 and says
-// why on the landing page.
+// A MediaMtxPoller on the gateway's ProbeScheduler feeds Publish() (every
+// list, every page, each poll joined); a scrape reads only what the last
+// poll left, so it never waits on MediaMTX. Until the first poll and after
+// a failed one, vms_exporter_mediamtx_up is 0 and the landing page says why.
 class MediaMtxCollector : public Collector {
  public:
   // `cap` is the gateway's camera_id cap, shared with its other sources.
@@ -32,6 +31,9 @@ class MediaMtxCollector : public Collector {
   void Apply(const MediaMtxConfig& config);
   // One poll's outcome, all pages joined, or why it failed; from the poller.
   void Publish(Result<MediaMtxPoll> poll);
+  // Publish(), for a poller that may outlive this collector: after it is
+  // gone, polls are dropped.
+  std::function<void(Result<MediaMtxPoll>)> Sink();
 
   std::string_view name() const override { return "mediamtx"; }
   bool shares_families() const override { return true; }
@@ -48,8 +50,10 @@ class MediaMtxCollector : public Collector {
   mutable std::mutex mu_;
   std::shared_ptr<const State> state_;  // guarded by mu_
   bool up_ = false;                     // the last poll succeeded; guarded by mu_
+  bool polled_ = false;                 // a poll came since the tracker was made; guarded by mu_
   std::string last_error_;              // guarded by mu_
   const std::shared_ptr<CameraIdCap> cap_;
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 
 }  // namespace vms::streaming_gateway

@@ -4,6 +4,7 @@
 
 #include "streaming_gateway/janus_collector.h"
 #include "streaming_gateway/mediamtx_collector.h"
+#include "streaming_gateway/mediamtx_poller.h"
 #include "streaming_gateway/stream_collector.h"
 #include "streaming_gateway/traffic_collector.h"
 #include "vms/app/exporter_runtime.h"
@@ -71,8 +72,21 @@ std::vector<CollectorSpec<RoleDeps<Config>>> OwnCollectors() {
       {"mediamtx", "Streams, viewers and WebRTC sessions from MediaMTX's control API (mediamtx:)",
        true,
        [shared](Deps& d) {
-         auto c = std::make_unique<MediaMtxCollector>(shared(d).cap);
-         d.config.Subscribe([raw = c.get()](const Config& cfg) { raw->Apply(cfg.mediamtx); });
+         Parts& p = shared(d);
+         auto c = std::make_unique<MediaMtxCollector>(p.cap);
+         d.config.Subscribe([raw = c.get(), fleet = p.fleet, &io = d.runtime.io(),
+                             polled = std::make_shared<MediaMtxConfig>()](const Config& cfg) {
+           raw->Apply(cfg.mediamtx);
+           // An unchanged section keeps its poller (and a poll in flight).
+           if (cfg.mediamtx == *polled) return;
+           *polled = cfg.mediamtx;
+           fleet->SetSourceProbe(
+               "mediamtx",
+               cfg.mediamtx.enabled
+                   ? std::make_shared<MediaMtxPoller>(io, cfg.mediamtx, raw->Sink())
+                   : nullptr,
+               {cfg.mediamtx.interval, cfg.mediamtx.timeout});
+         });
          return c;
        }},
       {"janus", "WebRTC connections through Janus, from its event handler's posts (janus:)", true,

@@ -39,6 +39,9 @@ void StreamFleet::Apply(const std::vector<StreamConfig>& streams, int probe_conc
     scheduler_ = std::make_unique<ProbeScheduler>(io_, static_cast<std::size_t>(probe_concurrency));
     probe_concurrency_ = probe_concurrency;
     for (auto& [id, entry] : entries_) Schedule(entry);
+    for (auto& [name, source] : sources_) {
+      source.id = scheduler_->Add(source.probe, source.schedule);
+    }
   }
   std::map<std::string, Entry> next;
   for (const StreamConfig& c : streams) {
@@ -94,6 +97,20 @@ void StreamFleet::Apply(const std::vector<StreamConfig>& streams, int probe_conc
   for (const auto& [id, entry] : entries_) list->push_back(entry.stream);
   std::lock_guard lock(mu_);
   published_ = std::move(list);
+}
+
+void StreamFleet::SetSourceProbe(const std::string& name, std::shared_ptr<Probe> probe,
+                                 ProbeSchedule schedule) {
+  if (auto old = sources_.find(name); old != sources_.end()) {
+    if (scheduler_) scheduler_->Remove(old->second.id);
+    sources_.erase(old);
+  }
+  if (!probe) return;
+  SourceProbe& source = sources_[name];
+  source.probe = std::move(probe);
+  source.schedule = schedule;
+  // Without a scheduler yet, the first Apply() makes one and adds it.
+  if (scheduler_) source.id = scheduler_->Add(source.probe, source.schedule);
 }
 
 std::shared_ptr<const StreamList> StreamFleet::Streams() const {

@@ -38,6 +38,12 @@ class StreamFleet {
   void Apply(const std::vector<StreamConfig>& streams, int probe_concurrency);
   std::shared_ptr<const StreamList> Streams() const;
 
+  // A probe of another of the gateway's sources (MediaMTX's control API),
+  // on the same scheduler and concurrency limit as the restreams; a null
+  // probe removes the one named. On the io_context's thread.
+  void SetSourceProbe(const std::string& name, std::shared_ptr<Probe> probe,
+                      ProbeSchedule schedule);
+
  private:
   struct Entry {
     std::shared_ptr<const Stream> stream;
@@ -54,6 +60,12 @@ class StreamFleet {
   std::unique_ptr<ProbeScheduler> scheduler_;
   int probe_concurrency_ = 0;
   std::map<std::string, Entry> entries_;  // by camera_id; io thread only
+  struct SourceProbe {
+    std::shared_ptr<Probe> probe;
+    ProbeSchedule schedule;
+    ProbeScheduler::Id id = 0;
+  };
+  std::map<std::string, SourceProbe> sources_;  // by name; io thread only
 
   mutable std::mutex mu_;
   std::shared_ptr<const StreamList> published_;  // guarded by mu_
