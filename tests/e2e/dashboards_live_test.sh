@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every Grafana panel query against a live Prometheus fed by the local stack
 # (deploy/local-stack.sh: simulated cameras, ffmpeg recorders, the recording
-# exporter, a streaming gateway with HLS packagers, viewers and its exporter,
+# exporter, a streaming gateway with HLS packagers, viewers and its exporter, an
+# API server behind nginx with its client loop and exporter,
 # node_exporter, the repo's recording rules).
 #
 # Waits until Prometheus has scraped the exporter a few times and every recording
