@@ -9,6 +9,9 @@
 #     ffmpeg packager per camera makes from its RTSP stream, a few curl viewer
 #     loops (playlists, segments, WHEP offers), and streaming_gateway_exporter
 #     watching the streams and the access log (--no-gateway leaves it out)
+#   an API server: tests/support/api_backend.py behind nginx (the `vms` format),
+#     a curl loop of API clients, and api_server_exporter reading the access log
+#     (routes, JWT results, logins) and nginx's connections (--no-api leaves it out)
 #   Prometheus with the repo's rules and relabelling (file_sd targets in the workdir)
 #   Alertmanager with the repo's routing, its webhooks sent to a local sink
 #     that appends every notification to WORKDIR/notifications/<receiver>.jsonl
@@ -22,8 +25,8 @@
 # after --for SECONDS, or when a part of the stack dies.
 #
 # EXPORTER_BIN=path/to/recording_node_exporter skips the build (CI builds once);
-# GATEWAY_EXPORTER_BIN likewise for streaming_gateway_exporter (default: the one
-# beside EXPORTER_BIN, else built).
+# GATEWAY_EXPORTER_BIN and API_EXPORTER_BIN likewise for streaming_gateway_exporter
+# and api_server_exporter (default: the one beside EXPORTER_BIN, else built).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,6 +60,11 @@ gateway_port=19091
 nginx_port=18080
 hls_time=2
 viewers=3
+# API server
+api=1
+api_port=19092
+api_nginx_port=18081
+api_backend_port=18082
 
 usage() {
   cat <<EOF
@@ -92,12 +100,16 @@ Usage: deploy/local-stack.sh [options]
   --nginx-port P            the gateway's nginx (default $nginx_port)
   --hls-time S              HLS segment length in seconds (default $hls_time)
   --viewers N               curl viewer loops, spread over the cameras (default $viewers)
+  --no-api                  run no API server (backend, nginx, traffic loop, its exporter)
+  --api-port P              api_server_exporter (default $api_port)
+  --api-nginx-port P        the API's nginx (default $api_nginx_port)
+  --api-backend-port P      tests/support/api_backend.py behind it (default $api_backend_port)
   --no-install              do not install missing Debian packages
 
 Environment: EXPORTER_BIN (a built recording_node_exporter; default: build it
 with scripts/build.sh and use build/exporters/recording_node_exporter),
 GATEWAY_EXPORTER_BIN (streaming_gateway_exporter; default: beside EXPORTER_BIN,
-else built the same way).
+else built the same way), API_EXPORTER_BIN (api_server_exporter, likewise).
 Signals to a packager loop (PID_packager_<camera> in stack.env): SIGUSR1 kills its
 ffmpeg as a crash would (no EXT-X-ENDLIST) and keeps it down, SIGUSR2 lets it
 start again.
@@ -133,6 +145,10 @@ while (($#)); do
     --nginx-port) need_arg "$@"; nginx_port=$2; shift ;;
     --hls-time) need_arg "$@"; hls_time=$2; shift ;;
     --viewers) need_arg "$@"; viewers=$2; shift ;;
+    --no-api) api=0 ;;
+    --api-port) need_arg "$@"; api_port=$2; shift ;;
+    --api-nginx-port) need_arg "$@"; api_nginx_port=$2; shift ;;
+    --api-backend-port) need_arg "$@"; api_backend_port=$2; shift ;;
     --no-install) install=0 ;;
     --discover) discover=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -576,6 +592,130 @@ TARGETS
 fi
 # ==== end of streaming gateway ===============================================
 
+# ==== API server =============================================================
+# Everything of the API server is in this block (and in its options above):
+# tests/support/api_backend.py behind nginx with the shipped `vms` access log
+# format, a curl loop of API clients (cameras with good and expired tokens,
+# logins that pass and fail, health), and api_server_exporter reading the
+# access log and counting the connections to nginx, scraped through its own
+# target file.
+if ((api)); then
+  if [[ -z "${API_EXPORTER_BIN:-}" ]]; then
+    API_EXPORTER_BIN="$(dirname "$EXPORTER_BIN")/api_server_exporter"
+    if [[ ! -x "$API_EXPORTER_BIN" ]]; then
+      log "building api_server_exporter (scripts/build.sh)"
+      "$root/scripts/build.sh" api_server_exporter >&2
+      API_EXPORTER_BIN="$root/build/exporters/api_server_exporter"
+    fi
+  fi
+  [[ -x "$API_EXPORTER_BIN" ]] || { log "API_EXPORTER_BIN=$API_EXPORTER_BIN is not an executable"; exit 2; }
+  [[ -x /usr/sbin/nginx ]] || { log "missing /usr/sbin/nginx (scripts/install-deps.sh packages-test.txt)"; exit 2; }
+  for port in "$api_port" "$api_nginx_port" "$api_backend_port"; do
+    port_free "$port" || { log "127.0.0.1:$port is in use (choose other ports, see --help)"; exit 1; }
+  done
+  apidir=$workdir/api
+  mkdir -p "$apidir"/{nginx-temp,state}
+  api_url="http://127.0.0.1:$api_nginx_port"
+
+  "${guard[@]}" /usr/bin/python3 "$root/tests/support/api_backend.py" "$api_backend_port" \
+    >"$workdir/logs/api_backend.log" 2>&1 &
+  started $! api_backend
+  wait_for_line "$workdir/logs/api_backend.log" "^listening on" 30 $! api_backend
+
+  # One nginx process as for the gateway; /-/ready is not logged.
+  cat >"$apidir/nginx.conf" <<NGINX
+# Generated by deploy/local-stack.sh
+daemon off;
+master_process off;
+worker_processes 1;
+pid $apidir/nginx.pid;
+error_log $workdir/logs/api-nginx-error.log warn;
+events { worker_connections 256; }
+http {
+  client_body_temp_path $apidir/nginx-temp;
+  proxy_temp_path $apidir/nginx-temp;
+  fastcgi_temp_path $apidir/nginx-temp;
+  uwsgi_temp_path $apidir/nginx-temp;
+  scgi_temp_path $apidir/nginx-temp;
+  include $root/deploy/nginx/vms-log-format.conf;
+  access_log $workdir/logs/api-nginx-access.log vms;
+  server {
+    listen 127.0.0.1:$api_nginx_port;
+    location = /-/ready { access_log off; return 200; }
+    location / {
+      proxy_pass http://127.0.0.1:$api_backend_port;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade \$http_upgrade;
+      proxy_set_header Connection \$http_connection;
+    }
+  }
+}
+NGINX
+  "${guard[@]}" /usr/sbin/nginx -e "$workdir/logs/api-nginx-error.log" -p "$apidir" -c "$apidir/nginx.conf" \
+    >"$workdir/logs/api-nginx.log" 2>&1 &
+  started $! "api-nginx"
+  wait_for_http "$api_url/-/ready" 30 $! api-nginx "$workdir/logs/api-nginx-error.log"
+
+  # Clients: mostly good requests, some expired or missing tokens, a failed
+  # login now and then: every result has series, no alert fires.
+  api_traffic_loop() {
+    local n=0 auth=(-H 'Authorization: Bearer good') c=(curl -sS -o /dev/null --max-time 5)
+    while :; do
+      n=$((n + 1))
+      "${c[@]}" "${auth[@]}" "$api_url/api/cameras" 2>/dev/null || true
+      "${c[@]}" "${auth[@]}" "$api_url/api/cameras/cam$((n % 12 + 1))" 2>/dev/null || true
+      "${c[@]}" "${auth[@]}" "$api_url/api/cameras/cam1/recordings?delay_ms=$((n % 5 * 40))" 2>/dev/null || true
+      "${c[@]}" "$api_url/health" 2>/dev/null || true
+      if ((n % 5 == 0)); then
+        "${c[@]}" -H 'Authorization: Bearer expired' "$api_url/api/cameras" 2>/dev/null || true
+        "${c[@]}" "$api_url/api/cameras" 2>/dev/null || true
+        "${c[@]}" -H 'Content-Type: application/json' -d '{"user": "admin", "password": "secret"}' \
+          "$api_url/api/login" 2>/dev/null || true
+        "${c[@]}" -H 'Content-Type: application/json' -d '{"user": "admin", "password": "wrong"}' \
+          "$api_url/api/login" 2>/dev/null || true
+      fi
+      sleep 0.5
+    done
+  }
+  api_traffic_loop &
+  started $! "api traffic"
+
+  api_config="$workdir/config/api_server.yml"
+  {
+    config_head
+    echo "    - name: nginx"
+    echo "      comm: '^nginx\$'"
+    echo "connections:"
+    echo "  ports: [$api_nginx_port]"
+    echo "access_logs:"
+    echo "  - path: $workdir/logs/api-nginx-access.log"
+    echo "    name: api"
+    echo "    routes: ['/api/cameras', '/api/cameras/:id', '/api/cameras/:id/recordings', '/api/login', '/health']"
+    echo "    login_route: /api/login"
+    echo "    start_at: beginning"
+    echo "    state_dir: $apidir/state"
+    echo "    poll_interval: 1s"
+  } >"$api_config"
+  if ! "$API_EXPORTER_BIN" --config.file="$api_config" --config.check >"$workdir/logs/api-config-check.log" 2>&1; then
+    log "the API server exporter rejects the generated config $api_config:"
+    cat "$workdir/logs/api-config-check.log" >&2
+    exit 3
+  fi
+  "${guard[@]}" "$API_EXPORTER_BIN" --web.listen-address="127.0.0.1:$api_port" \
+    --config.file="$api_config" >"$workdir/logs/api_server_exporter.log" 2>&1 &
+  started $! api_server_exporter
+  wait_for_http "http://127.0.0.1:$api_port/-/ready" 30 $! api_server_exporter "$workdir/logs/api_server_exporter.log"
+
+  cat >"$workdir/targets/api.yml" <<TARGETS
+# Generated by deploy/local-stack.sh: this host is also the API server of site "local".
+- targets: ['127.0.0.1']
+  labels:
+    roles: api-server
+    site: local
+TARGETS
+fi
+# ==== end of API server ======================================================
+
 # ---- notification sink and Alertmanager -----------------------------------
 "${guard[@]}" /usr/bin/python3 "$root/deploy/webhook_sink.py" --port "$webhook_port" --dir "$workdir/notifications" \
   >"$workdir/logs/webhook_sink.log" 2>&1 &
@@ -621,7 +761,8 @@ if seconds("$scrape_interval") < 10:
 cfg["global"]["external_labels"] = {"cluster": "local-stack"}
 cfg["alerting"]["alertmanagers"] = [{"static_configs": [{"targets": ["127.0.0.1:$alertmanager_port"]}]}]
 cfg["rule_files"] = ["$rules_dir/*.yml"]
-ports = {"9090": "$exporter_port", "9100": "$node_exporter_port", "9091": "$gateway_port"}
+ports = {"9090": "$exporter_port", "9100": "$node_exporter_port", "9091": "$gateway_port",
+         "9092": "$api_port"}
 jobs = []
 for job in cfg["scrape_configs"]:
     for sd in job.get("file_sd_configs", []):
@@ -669,6 +810,10 @@ wait_for_http "http://127.0.0.1:$prometheus_port/-/ready" 60 $! prometheus "$wor
     echo "HLS_DIR=$gw/hls"
     echo "STREAM_IDS='${gateway_ids[*]}'"
   fi
+  if ((api)); then
+    echo "API_EXPORTER_URL=http://127.0.0.1:$api_port"
+    echo "API_URL=$api_url"
+  fi
   for i in "${!pids[@]}"; do
     echo "PID_$(echo "${names[i]}" | tr -c 'A-Za-z0-9\n' '_')=${pids[i]}"
   done
@@ -678,6 +823,9 @@ mv "$workdir/stack.env.tmp" "$workdir/stack.env"
 gateway_line=""
 ((gateway)) && printf -v gateway_line '\n  gateway        http://127.0.0.1:%s/  (nginx: %s/hls/CAMERA/index.m3u8, %s viewer(s))' \
   "$gateway_port" "$nginx_url" "$viewers"
+api_line=""
+((api)) && printf -v api_line '\n  api server     http://127.0.0.1:%s/  (nginx: %s/api/cameras, backend :%s)' \
+  "$api_port" "$api_url" "$api_backend_port"
 cat >&2 <<EOF
 local-stack: up with ${#cam_ids[@]} camera(s): ${cam_ids[*]}
   cameras        $( ((cameras)) && echo "rtsp://127.0.0.1:$camera_port/cam1 .. /cam$cameras" || echo "(extra only)")
@@ -686,7 +834,7 @@ local-stack: up with ${#cam_ids[@]} camera(s): ${cam_ids[*]}
   alertmanager   http://127.0.0.1:$alertmanager_port/
   notifications  $workdir/notifications/{pager,tickets}.jsonl
   recordings     $workdir/rec/
-  logs           $workdir/logs/${gateway_line}
+  logs           $workdir/logs/${gateway_line}${api_line}
 $( ((run_for)) && echo "  stopping by itself in $run_for s" || echo "  Ctrl-C stops everything")
 EOF
 

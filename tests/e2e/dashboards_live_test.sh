@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Every Grafana panel query against a live Prometheus fed by the local stack
 # (deploy/local-stack.sh: simulated cameras, ffmpeg recorders, the recording
-# exporter, a streaming gateway with HLS packagers, viewers and its exporter,
+# exporter, a streaming gateway with HLS packagers, viewers and its exporter, an
+# API server behind nginx with its client loop and exporter,
 # node_exporter, the repo's recording rules).
 #
 # Waits until Prometheus has scraped the exporter a few times and every recording
 # rule group has evaluated, then runs each query of grafana/dashboards/*.json
 # (tests/e2e/dashboard_queries.py, which says how variables are expanded) and fails
 # when a query does not parse, or returns nothing although the stack produces what
-# it reads; the allow-lists for what legitimately stays empty here (API panels,
+# it reads; the allow-lists for what legitimately stays empty here (API probes, WebSockets,
 # alerts) are in dashboard_queries.py with a reason each.
 #
 # Environment: EXPORTER_BIN, VMS_NO_INSTALL, E2E_KEEP (tests/e2e/lib.sh), GRAFANA_DIR.

@@ -5,7 +5,7 @@
 #
 # The sourcing script sets `name` (for messages) and calls e2e_init first.
 # Environment: EXPORTER_BIN (built exporter; default: scripts/build.sh),
-# GATEWAY_EXPORTER_BIN (default: beside EXPORTER_BIN, else built),
+# GATEWAY_EXPORTER_BIN and API_EXPORTER_BIN (default: beside EXPORTER_BIN, else built),
 # VMS_NO_INSTALL=1 (do not run scripts/install-deps.sh; ctest sets it),
 # E2E_KEEP=1 (keep the work dir even when the test passes).
 
@@ -141,6 +141,17 @@ e2e_init() {
   read -r gateway_port nginx_port < <(free_ports 2 "$exporter_port" "$prometheus_port" \
     "$alertmanager_port" "$webhook_port" "$node_exporter_port" "$camera_port" "$spare_port")
   gateway_flags=(--gateway-port "$gateway_port" --nginx-port "$nginx_port")
+
+  # The stack's API server (deploy/local-stack.sh, its API server block).
+  if [[ -z "${API_EXPORTER_BIN:-}" ]]; then
+    API_EXPORTER_BIN="$(dirname "$EXPORTER_BIN")/api_server_exporter"
+    [[ -x "$API_EXPORTER_BIN" ]] || "$e2e_root/scripts/build.sh" api_server_exporter >&2
+  fi
+  export API_EXPORTER_BIN
+  read -r api_port api_nginx_port api_backend_port < <(free_ports 3 "$exporter_port" "$prometheus_port" \
+    "$alertmanager_port" "$webhook_port" "$node_exporter_port" "$camera_port" "$spare_port" \
+    "$gateway_port" "$nginx_port")
+  gateway_flags+=(--api-port "$api_port" --api-nginx-port "$api_nginx_port" --api-backend-port "$api_backend_port")
 }
 
 # e2e_start_stack [local-stack options...]: starts deploy/local-stack.sh on the
