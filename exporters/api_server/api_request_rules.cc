@@ -1,53 +1,19 @@
 #include "api_server/api_request_rules.h"
 
-#include <algorithm>
-#include <cctype>
+#include <vector>
+
+#include "vms/base/auth_challenge.h"
+#include "vms/base/text.h"
 
 namespace vms::api_server {
 namespace {
 
-bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-bool IContains(std::string_view haystack, std::string_view needle) {
-  if (needle.size() > haystack.size()) return false;
+// Whether `needle` occurs in `haystack`, in any case.
+bool ContainsNoCase(std::string_view haystack, std::string_view needle) {
   for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
-    if (IEquals(haystack.substr(i, needle.size()), needle)) return true;
+    if (EqualsNoCase(haystack.substr(i, needle.size()), needle)) return true;
   }
   return false;
-}
-
-// The value of auth-param `name` in a challenge's parameters (`a="x", b=y`),
-// unquoted; empty when absent.
-std::string_view AuthParam(std::string_view params, std::string_view name) {
-  std::size_t i = 0;
-  while (i < params.size()) {
-    while (i < params.size() && (params[i] == ' ' || params[i] == ',' || params[i] == '\t')) ++i;
-    const std::size_t eq = params.find('=', i);
-    if (eq == std::string_view::npos) return {};
-    std::string_view key = params.substr(i, eq - i);
-    while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
-    i = eq + 1;
-    while (i < params.size() && params[i] == ' ') ++i;
-    std::string_view value;
-    if (i < params.size() && params[i] == '"') {
-      const std::size_t start = ++i;
-      while (i < params.size() && params[i] != '"') i += params[i] == '\\' ? 2 : 1;
-      value = params.substr(start, std::min(i, params.size()) - start);
-      ++i;
-    } else {
-      const std::size_t end = std::min(params.find(',', i), params.size());
-      value = params.substr(i, end - i);
-      while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-      i = end;
-    }
-    if (IEquals(key, name)) return value;
-  }
-  return {};
 }
 
 }  // namespace
@@ -76,16 +42,25 @@ std::optional<JwtResult> ClassifyJwt(const AccessRecord& r, bool format_has_auth
     return std::nullopt;
   }
   const bool bearer_sent = r.auth_scheme && *r.auth_scheme == "Bearer";
-  const std::string_view challenge =
-      r.www_authenticate ? std::string_view(*r.www_authenticate) : std::string_view{};
   // A response may offer several challenges; the Bearer one is what matters.
-  const bool bearer_challenge = challenge.size() >= 6 && IEquals(challenge.substr(0, 6), "Bearer");
-  if (bearer_challenge) {
-    const std::string_view params = challenge.substr(6);
-    const std::string_view error = AuthParam(params, "error");
-    if (error.empty()) return bearer_sent ? JwtResult::kInvalid : JwtResult::kMissing;
-    if (error == "insufficient_scope") return JwtResult::kInsufficientScope;
-    if (error == "invalid_token" && IContains(AuthParam(params, "error_description"), "expired")) {
+  const Challenge* bearer = nullptr;
+  std::vector<Challenge> challenges;
+  if (r.www_authenticate) challenges = ParseChallenges(*r.www_authenticate);
+  for (const Challenge& c : challenges) {
+    if (EqualsNoCase(c.scheme, "Bearer")) {
+      bearer = &c;
+      break;
+    }
+  }
+  if (bearer != nullptr) {
+    const std::string* error = bearer->Param("error");
+    if (error == nullptr || error->empty()) {
+      return bearer_sent ? JwtResult::kInvalid : JwtResult::kMissing;
+    }
+    if (*error == "insufficient_scope") return JwtResult::kInsufficientScope;
+    const std::string* description = bearer->Param("error_description");
+    if (*error == "invalid_token" && description != nullptr &&
+        ContainsNoCase(*description, "expired")) {
       return JwtResult::kExpired;
     }
     return JwtResult::kInvalid;

@@ -7,66 +7,11 @@
 #include <cstdio>
 #include <memory>
 
+#include "vms/base/auth_challenge.h"
 #include "vms/base/text.h"
 
 namespace vms {
 namespace {
-
-bool IsTokenChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-// A cursor over a header value, following RFC 7235's auth grammar loosely
-// enough for cameras (which put spaces where they like).
-class Tokenizer {
- public:
-  explicit Tokenizer(std::string_view s) : s_(s) {}
-  void SkipSpace() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t')) ++pos_;
-  }
-  bool AtEnd() {
-    SkipSpace();
-    return pos_ >= s_.size();
-  }
-  bool Consume(char c) {
-    SkipSpace();
-    if (pos_ < s_.size() && s_[pos_] == c) {
-      ++pos_;
-      return true;
-    }
-    return false;
-  }
-  std::string_view Token() {
-    SkipSpace();
-    const std::size_t start = pos_;
-    while (pos_ < s_.size() && IsTokenChar(s_[pos_])) ++pos_;
-    return s_.substr(start, pos_ - start);
-  }
-  // A token or a quoted string (with backslash escapes).
-  std::optional<std::string> Value() {
-    SkipSpace();
-    if (pos_ < s_.size() && s_[pos_] == '"') {
-      ++pos_;
-      std::string out;
-      while (pos_ < s_.size() && s_[pos_] != '"') {
-        if (s_[pos_] == '\\' && pos_ + 1 < s_.size()) ++pos_;
-        out.push_back(s_[pos_++]);
-      }
-      if (pos_ >= s_.size()) return std::nullopt;
-      ++pos_;
-      return out;
-    }
-    const std::string_view token = Token();
-    return std::string(token);
-  }
-  std::size_t pos() const { return pos_; }
-  void set_pos(std::size_t pos) { pos_ = pos; }
-
- private:
-  std::string_view s_;
-  std::size_t pos_ = 0;
-};
 
 std::vector<std::string> SplitQop(std::string_view value) {
   std::vector<std::string> out;
@@ -128,48 +73,19 @@ std::string Quote(std::string_view value) {
 
 std::vector<AuthChallenge> ParseAuthChallenges(std::string_view header_value) {
   std::vector<AuthChallenge> out;
-  Tokenizer t(header_value);
-  while (!t.AtEnd()) {
-    if (t.Consume(',')) continue;
-    const std::string_view scheme = t.Token();
-    if (scheme.empty()) break;  // junk: keep what was parsed
+  for (const Challenge& c : ParseChallenges(header_value)) {
     AuthChallenge challenge;
-    if (EqualsNoCase(scheme, "Basic")) {
+    if (EqualsNoCase(c.scheme, "Basic")) {
       challenge.scheme = AuthChallenge::Scheme::kBasic;
-    } else if (EqualsNoCase(scheme, "Digest")) {
+    } else if (EqualsNoCase(c.scheme, "Digest")) {
       challenge.scheme = AuthChallenge::Scheme::kDigest;
     }
-    bool ok = true;
-    // auth-params until the next scheme: a token followed by something other
-    // than '=' starts a new challenge.
-    while (!t.AtEnd()) {
-      const std::size_t mark = t.pos();
-      if (t.Consume(',')) continue;
-      const std::string_view name = t.Token();
-      if (name.empty() || !t.Consume('=')) {
-        t.set_pos(mark);
-        break;
-      }
-      const std::optional<std::string> value = t.Value();
-      if (!value) {
-        ok = false;
-        break;
-      }
-      if (EqualsNoCase(name, "realm")) {
-        challenge.realm = *value;
-      } else if (EqualsNoCase(name, "nonce")) {
-        challenge.nonce = *value;
-      } else if (EqualsNoCase(name, "opaque")) {
-        challenge.opaque = *value;
-      } else if (EqualsNoCase(name, "algorithm")) {
-        challenge.algorithm = *value;
-      } else if (EqualsNoCase(name, "qop")) {
-        challenge.qop = SplitQop(*value);
-      } else if (EqualsNoCase(name, "stale")) {
-        challenge.stale = EqualsNoCase(*value, "true");
-      }
-    }
-    if (!ok) break;
+    if (const std::string* v = c.Param("realm")) challenge.realm = *v;
+    if (const std::string* v = c.Param("nonce")) challenge.nonce = *v;
+    if (const std::string* v = c.Param("opaque")) challenge.opaque = *v;
+    if (const std::string* v = c.Param("algorithm")) challenge.algorithm = *v;
+    if (const std::string* v = c.Param("qop")) challenge.qop = SplitQop(*v);
+    if (const std::string* v = c.Param("stale")) challenge.stale = EqualsNoCase(*v, "true");
     if (challenge.scheme == AuthChallenge::Scheme::kDigest && challenge.nonce.empty()) continue;
     out.push_back(std::move(challenge));
   }
