@@ -43,6 +43,12 @@ TEST(ClassifyJwtTest, ReadsTheBearerChallengeOfRfc6750) {
   EXPECT_EQ(
       Jwt(Req(400, "Bearer", "Bearer error=\"invalid_request\", error_description=\"expired\"")),
       JwtResult::kInvalid);
+  // The Bearer challenge need not be the first one offered.
+  EXPECT_EQ(Jwt(Req(401, "Bearer",
+                    "Basic realm=\"vms\", Bearer realm=\"vms\", error=\"invalid_token\", "
+                    "error_description=\"token expired\"")),
+            JwtResult::kExpired);
+  EXPECT_EQ(Jwt(Req(401, {}, "Negotiate, Bearer realm=\"vms\"")), JwtResult::kMissing);
 }
 
 TEST(ClassifyJwtTest, RequestsWithoutBearerAreNotJwtRequests) {
