@@ -95,38 +95,17 @@ ApiRequestRules CompileRules(const ApiAccessLog& log) {
   return rules;
 }
 
-ApiAccessLogs::~ApiAccessLogs() {
-  std::lock_guard lock(mu_);
-  reader_.reset();  // stops the threads, which use requests_ and the rules
-}
-
-void ApiAccessLogs::Apply(const std::vector<ApiAccessLog>& logs) {
-  std::lock_guard lock(mu_);
-  if (reader_ && logs == config_) return;
-  reader_.reset();  // writes each source's checkpoint: the new reader resumes there
-  config_ = logs;
-  requests_->SetSources(!logs.empty(), std::any_of(logs.begin(), logs.end(), [](const auto& l) {
-    return l.login_route.has_value();
-  }));
-  if (logs.empty()) return;
-  auto rules = std::make_shared<std::vector<ApiRequestRules>>();
-  std::vector<AccessLogSourceConfig> sources;
-  for (const auto& log : logs) {
-    rules->push_back(CompileRules(log));
-    sources.push_back(log.source);
-  }
-  reader_ = std::make_unique<AccessLogReader>(
-      std::move(sources),
-      [requests = requests_, rules](std::size_t index, const AccessLogSourceConfig&,
-                                    std::span<const AccessRecord> records) {
-        requests->Add((*rules)[index], records);
-      });
-  reader_->Start();
-}
-
-std::vector<NamedLogStats> ApiAccessLogs::Stats() const {
-  std::lock_guard lock(mu_);
-  return reader_ ? reader_->Stats() : std::vector<NamedLogStats>{};
-}
+ApiAccessLogs::ApiAccessLogs(std::shared_ptr<ApiRequests> requests)
+    : logs_([requests](const std::vector<ApiAccessLog>& logs) -> AccessRecordConsumer {
+        requests->SetSources(!logs.empty(),
+                             std::any_of(logs.begin(), logs.end(),
+                                         [](const auto& l) { return l.login_route.has_value(); }));
+        auto rules = std::make_shared<std::vector<ApiRequestRules>>();
+        for (const auto& log : logs) rules->push_back(CompileRules(log));
+        return [requests, rules](std::size_t index, const AccessLogSourceConfig&,
+                                 std::span<const AccessRecord> records) {
+          requests->Add((*rules)[index], records);
+        };
+      }) {}
 
 }  // namespace vms::api_server

@@ -1,13 +1,12 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "api_server/api_requests.h"
-#include "vms/accesslog/access_log_reader.h"
+#include "vms/accesslog/access_log_set.h"
 #include "vms/accesslog/access_log_source.h"
 #include "vms/config/yaml_reader.h"
 
@@ -48,22 +47,18 @@ RequestLimits ParseRequestLimits(MapReader map);
 ApiRequestRules CompileRules(const ApiAccessLog& log);
 
 // Follows the configured access logs and feeds their requests to the API's
-// request counters. A reload that changes the list replaces the reader (each
-// source resumes from its checkpoint); one that does not keeps it.
+// request counters (AccessLogSet: a reload that changes the list replaces
+// the reader, one that does not keeps it).
 class ApiAccessLogs {
  public:
-  explicit ApiAccessLogs(std::shared_ptr<ApiRequests> requests) : requests_(std::move(requests)) {}
-  ~ApiAccessLogs();
+  explicit ApiAccessLogs(std::shared_ptr<ApiRequests> requests);
 
-  void Apply(const std::vector<ApiAccessLog>& logs);
-  // For vms_exporter_log_*: the current reader's sources. Thread-safe.
-  std::vector<NamedLogStats> Stats() const;
+  void Apply(const std::vector<ApiAccessLog>& logs) { logs_.Apply(logs); }
+  // For vms_exporter_log_*. Thread-safe.
+  std::vector<NamedLogStats> Stats() const { return logs_.Stats(); }
 
  private:
-  const std::shared_ptr<ApiRequests> requests_;
-  mutable std::mutex mu_;
-  std::vector<ApiAccessLog> config_;         // guarded by mu_
-  std::unique_ptr<AccessLogReader> reader_;  // guarded by mu_
+  AccessLogSet<ApiAccessLog> logs_;
 };
 
 }  // namespace vms::api_server

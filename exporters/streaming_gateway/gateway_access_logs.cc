@@ -29,37 +29,15 @@ TrafficLimits ParseTrafficLimits(MapReader map) {
   return l;
 }
 
-GatewayAccessLogs::~GatewayAccessLogs() {
-  std::lock_guard lock(mu_);
-  reader_.reset();  // stops the threads, which use traffic_ and regexes_
-}
-
-void GatewayAccessLogs::Apply(const std::vector<GatewayAccessLog>& logs) {
-  std::lock_guard lock(mu_);
-  if (reader_ && logs == config_) return;
-  reader_.reset();  // writes each source's checkpoint: the new reader resumes there
-  config_ = logs;
-  traffic_->SetAccessLogs(!logs.empty());
-  if (logs.empty()) return;
-  auto regexes = std::make_shared<std::vector<std::regex>>();
-  std::vector<AccessLogSourceConfig> sources;
-  for (const auto& log : logs) {
-    regexes->emplace_back(log.camera_id, std::regex::optimize);
-    sources.push_back(log.source);
-  }
-  regexes_ = regexes;
-  reader_ = std::make_unique<AccessLogReader>(
-      std::move(sources),
-      [traffic = traffic_, regexes](std::size_t index, const AccessLogSourceConfig&,
-                                    std::span<const AccessRecord> records) {
-        traffic->AddRecords((*regexes)[index], records);
-      });
-  reader_->Start();
-}
-
-std::vector<NamedLogStats> GatewayAccessLogs::Stats() const {
-  std::lock_guard lock(mu_);
-  return reader_ ? reader_->Stats() : std::vector<NamedLogStats>{};
-}
+GatewayAccessLogs::GatewayAccessLogs(std::shared_ptr<GatewayTraffic> traffic)
+    : logs_([traffic](const std::vector<GatewayAccessLog>& logs) -> AccessRecordConsumer {
+        traffic->SetAccessLogs(!logs.empty());
+        auto regexes = std::make_shared<std::vector<std::regex>>();
+        for (const auto& log : logs) regexes->emplace_back(log.camera_id, std::regex::optimize);
+        return [traffic, regexes](std::size_t index, const AccessLogSourceConfig&,
+                                  std::span<const AccessRecord> records) {
+          traffic->AddRecords((*regexes)[index], records);
+        };
+      }) {}
 
 }  // namespace vms::streaming_gateway

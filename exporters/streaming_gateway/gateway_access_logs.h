@@ -1,13 +1,12 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <regex>
 #include <string>
 #include <vector>
 
 #include "streaming_gateway/gateway_traffic.h"
-#include "vms/accesslog/access_log_reader.h"
+#include "vms/accesslog/access_log_set.h"
 #include "vms/accesslog/access_log_source.h"
 #include "vms/config/yaml_reader.h"
 
@@ -32,24 +31,18 @@ std::vector<GatewayAccessLog> ParseGatewayAccessLogs(MapReader& root);
 TrafficLimits ParseTrafficLimits(MapReader map);
 
 // Follows the configured access logs and feeds their requests to the
-// gateway's traffic. A reload that changes the list replaces the reader
-// (each source resumes from its checkpoint); one that does not keeps it.
+// gateway's traffic (AccessLogSet: a reload that changes the list replaces
+// the reader, one that does not keeps it).
 class GatewayAccessLogs {
  public:
-  explicit GatewayAccessLogs(std::shared_ptr<GatewayTraffic> traffic)
-      : traffic_(std::move(traffic)) {}
-  ~GatewayAccessLogs();
+  explicit GatewayAccessLogs(std::shared_ptr<GatewayTraffic> traffic);
 
-  void Apply(const std::vector<GatewayAccessLog>& logs);
-  // For vms_exporter_log_*: the current reader's sources. Thread-safe.
-  std::vector<NamedLogStats> Stats() const;
+  void Apply(const std::vector<GatewayAccessLog>& logs) { logs_.Apply(logs); }
+  // For vms_exporter_log_*. Thread-safe.
+  std::vector<NamedLogStats> Stats() const { return logs_.Stats(); }
 
  private:
-  const std::shared_ptr<GatewayTraffic> traffic_;
-  mutable std::mutex mu_;
-  std::vector<GatewayAccessLog> config_;                    // guarded by mu_
-  std::shared_ptr<const std::vector<std::regex>> regexes_;  // per source
-  std::unique_ptr<AccessLogReader> reader_;                 // guarded by mu_
+  AccessLogSet<GatewayAccessLog> logs_;
 };
 
 }  // namespace vms::streaming_gateway
