@@ -1,49 +1,16 @@
 #include "streaming_gateway/hls_fetcher.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-
+#include "vms/base/file.h"
 #include "vms/hls/playlist.h"
 
 namespace vms::streaming_gateway {
-namespace {
-
-// A playlist is small; one that is not is refused rather than read whole.
-Result<std::string> ReadPlaylistFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::Error("opening " + path + ": " + std::strerror(errno));
-  std::string text;
-  char buf[16384];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      return Status::Error("reading " + path + ": " + std::strerror(err));
-    }
-    if (n == 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-    if (text.size() > hls::kMaxPlaylistBytes) {
-      ::close(fd);
-      return Status::Error(path + " is larger than " + std::to_string(hls::kMaxPlaylistBytes) +
-                           " bytes");
-    }
-  }
-  ::close(fd);
-  return text;
-}
-
-}  // namespace
 
 void FileHlsFetcher::FetchText(const std::string& location, Clock::time_point /*deadline*/,
                                TextDone done) {
-  runner_.Run<Result<std::string>>([location] { return ReadPlaylistFile(location); },
-                                   std::move(done));
+  runner_.Run<Result<std::string>>(
+      [location] { return ReadFile(location, hls::kMaxPlaylistBytes); }, std::move(done));
 }
 
 void FileHlsFetcher::FetchInfo(const std::vector<std::string>& locations,

@@ -104,7 +104,7 @@ const RoleDefinition<Config>& Definition() {
   static const RoleDefinition<Config> role{
       .info = {"streaming_gateway", "streaming_gateway_exporter", ":9091",
                "Prometheus exporter for VMS streaming gateways: restreams (RTSP, HLS), viewers "
-               "and traffic from the access logs, disks, NICs"},
+               "and traffic from the access logs, MediaMTX and Janus, disks, NICs"},
       .own_default_config =
           "# No streams and no access logs: list them under streams: (camera_id, rtsp, hls)\n"
           "# and access_logs: (path, format, camera_id).\n",

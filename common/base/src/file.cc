@@ -8,7 +8,7 @@
 
 namespace vms {
 
-Result<std::string> ReadFile(const std::string& path) {
+Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::Error("open " + path + ": " + std::strerror(errno));
   std::string out;
@@ -23,6 +23,10 @@ Result<std::string> ReadFile(const std::string& path) {
     }
     if (n == 0) break;
     out.append(buf, static_cast<std::size_t>(n));
+    if (out.size() > max_bytes) {
+      ::close(fd);
+      return Status::Error(path + " is larger than " + std::to_string(max_bytes) + " bytes");
+    }
   }
   ::close(fd);
   return out;
