@@ -48,8 +48,7 @@ Status HealthCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out)
            "0 for a phase it did not reach."));
   for (const auto& r : rows) {
     for (HttpPhase p : kShownPhases) {
-      const double s =
-          r.snap->http ? r.snap->http->exchange.phase(p).duration.count() : 0.0;
+      const double s = r.snap->http ? r.snap->http->exchange.phase(p).duration.count() : 0.0;
       phases.Add({{"target", r.target->config.target}, {"phase", HttpPhaseName(p)}}, s);
     }
   }
@@ -109,18 +108,27 @@ Status HealthCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out)
     }
   }
 
-  std::uint64_t dropped = 0;
-  for (const auto& r : rows) dropped += r.snap->checks_dropped;
-  out.Counter("vms_exporter_series_dropped_total",
-              "Series not exported because a limit was reached, by reason and source "
-              "(health_check_cap: a check name in a health body beyond its target's "
-              "max_checks, each name once).")
-      .Add({{"reason", "health_check_cap"}, {"source", "health"}}, static_cast<double>(dropped));
+  std::uint64_t capped = 0;
+  std::uint64_t invalid = 0;
+  for (const auto& r : rows) {
+    capped += r.snap->checks_dropped;
+    invalid += r.snap->checks_invalid;
+  }
+  auto dropped = out.Counter(
+      "vms_exporter_series_dropped_total",
+      "Series not exported because a limit was reached, by reason and source "
+      "(health_check_cap: a check name in a health body beyond its target's max_checks; "
+      "invalid_health_check: a name no label should hold, empty, over 64 bytes or with "
+      "control characters; each name once).");
+  dropped.Add({{"reason", "health_check_cap"}, {"source", "health"}}, static_cast<double>(capped));
+  dropped.Add({{"reason", "invalid_health_check"}, {"source", "health"}},
+              static_cast<double>(invalid));
   return Status::Ok();
 }
 
 void HealthCollector::AppendStatus(std::vector<StatusTable>& tables) const {
-  StatusTable table{"Health checks", {"target", "url", "state", "status", "checks", "last probe"}, {}};
+  StatusTable table{
+      "Health checks", {"target", "url", "state", "status", "checks", "last probe"}, {}};
   for (const auto& t : *probes_->Health()) {
     std::vector<std::string> row = {t->config.target, t->url_shown};
     const auto snap = t->probe ? t->probe->Latest() : nullptr;
@@ -130,7 +138,8 @@ void HealthCollector::AppendStatus(std::vector<StatusTable>& tables) const {
       row.insert(row.end(), {"not probed yet", "", "", ""});
     } else {
       const auto& h = *snap->http;
-      row.push_back(h.up() ? "up" : "down (" + std::string(HttpFailureName(h.failure)) + "): " + h.error);
+      row.push_back(h.up() ? "up"
+                           : "down (" + std::string(HttpFailureName(h.failure)) + "): " + h.error);
       row.push_back(h.exchange.status ? std::to_string(h.exchange.status) : "");
       std::string checks;
       for (const auto& [name, healthy] : snap->checks) {

@@ -1,9 +1,5 @@
 #include "api_server/health_probe.h"
 
-#include <algorithm>
-
-#include "api_server/health_body.h"
-
 namespace vms::api_server {
 
 std::string_view HealthFailureReasonName(HealthFailureReason reason) {
@@ -49,9 +45,9 @@ HealthFailureReason ReasonOf(HttpFailure failure) {
 
 HealthProbe::HealthProbe(boost::asio::io_context& io, const HealthCheckConfig& config,
                          HttpProbeConfig http)
-    : http_(io, std::move(http)), max_checks_(config.max_checks), known_(config.checks) {
+    : http_(io, std::move(http)), names_(config.checks, config.max_checks) {
   HealthSnapshot initial;
-  for (const auto& name : known_) initial.checks.emplace_back(name, false);
+  initial.checks = names_.Initial();
   snapshot_.Publish(std::move(initial));
 }
 
@@ -77,30 +73,10 @@ void HealthProbe::RunEnded() {
   next.http = http;
   std::optional<HealthBody> body;
   if (http->exchange.status != 0) body = ParseHealthBody(http->exchange.body);
-  if (body) {
-    next.status = body->status;
-    for (const auto& [name, healthy] : body->checks) {
-      if (std::find(known_.begin(), known_.end(), name) != known_.end()) continue;
-      if (known_.size() < max_checks_) {
-        known_.push_back(name);
-      } else if (refused_.size() >= kMaxRemembered || refused_.insert(name).second) {
-        ++dropped_;
-      }
-    }
-  }
-  for (const auto& name : known_) {
-    bool healthy = false;
-    if (body) {
-      for (const auto& [n, h] : body->checks) {
-        if (n == name) {
-          healthy = h;
-          break;
-        }
-      }
-    }
-    next.checks.emplace_back(name, healthy);
-  }
-  next.checks_dropped = dropped_;
+  if (body) next.status = body->status;
+  next.checks = names_.Update(body ? &*body : nullptr);
+  next.checks_dropped = names_.capped();
+  next.checks_invalid = names_.invalid();
   next.failures = failures_;
   snapshot_.Publish(std::move(next));
 }

@@ -4,12 +4,12 @@
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <memory>
-#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "api_server/health_body.h"
 #include "api_server/health_check_config.h"
 #include "vms/base/snapshot.h"
 #include "vms/httpclient/http_probe.h"
@@ -36,6 +36,7 @@ struct HealthSnapshot {
   // the last body did not report, or a failed probe, reads 0.
   std::vector<std::pair<std::string, bool>> checks;
   std::uint64_t checks_dropped = 0;  // check names refused by max_checks, each once
+  std::uint64_t checks_invalid = 0;  // names no label may hold (IsValidCheckName), each once
   std::array<std::uint64_t, kAllHealthFailureReasons.size()> failures{};
   std::string status;  // the body's "status", "" when none
 };
@@ -45,8 +46,7 @@ struct HealthSnapshot {
 // Start() and Cancel() on the io_context's thread; Latest() from anywhere.
 class HealthProbe : public Probe, public std::enable_shared_from_this<HealthProbe> {
  public:
-  HealthProbe(boost::asio::io_context& io, const HealthCheckConfig& config,
-              HttpProbeConfig http);
+  HealthProbe(boost::asio::io_context& io, const HealthCheckConfig& config, HttpProbeConfig http);
 
   void Start(std::chrono::steady_clock::time_point deadline, std::function<void()> done) override;
   void Cancel() override;
@@ -54,14 +54,10 @@ class HealthProbe : public Probe, public std::enable_shared_from_this<HealthProb
   std::shared_ptr<const HealthSnapshot> Latest() const { return snapshot_.Read(); }
 
  private:
-  static constexpr std::size_t kMaxRemembered = 4096;  // refused names counted once each
   void RunEnded();
 
   HttpProbe http_;
-  const std::size_t max_checks_;
-  std::vector<std::string> known_;  // io thread
-  std::set<std::string, std::less<>> refused_;
-  std::uint64_t dropped_ = 0;
+  HealthCheckNames names_;  // io thread
   std::uint64_t seen_runs_ = 0;
   std::array<std::uint64_t, kAllHealthFailureReasons.size()> failures_{};
   Snapshot<HealthSnapshot> snapshot_;
