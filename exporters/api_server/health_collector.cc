@@ -4,6 +4,8 @@
 #include <ctime>
 #include <string>
 
+#include "api_server/shared_help.h"
+
 namespace vms::api_server {
 namespace {
 
@@ -114,12 +116,7 @@ Status HealthCollector::Collect(const ScrapeContext& /*ctx*/, MetricWriter& out)
     capped += r.snap->checks_dropped;
     invalid += r.snap->checks_invalid;
   }
-  auto dropped = out.Counter(
-      "vms_exporter_series_dropped_total",
-      "Series not exported because a limit was reached, by reason and source "
-      "(health_check_cap: a check name in a health body beyond its target's max_checks; "
-      "invalid_health_check: a name no label should hold, empty, over 64 bytes or with "
-      "control characters; each name once).");
+  auto dropped = out.Counter("vms_exporter_series_dropped_total", kSeriesDroppedHelp);
   dropped.Add({{"reason", "health_check_cap"}, {"source", "health"}}, static_cast<double>(capped));
   dropped.Add({{"reason", "invalid_health_check"}, {"source", "health"}},
               static_cast<double>(invalid));

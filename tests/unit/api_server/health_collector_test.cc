@@ -10,8 +10,10 @@
 #include <boost/asio/io_context.hpp>
 
 #include "api_server/api_probes.h"
+#include "api_server/requests_collector.h"
 #include "support/run_until.h"
 #include "support/subprocess.h"
+#include "vms/metrics/collector_set.h"
 #include "vms/metrics/exposition_text.h"
 
 namespace vms::api_server {
@@ -176,6 +178,32 @@ TEST(ApiProbesTest, UrlShownIsRedacted) {
   c.url = "http://u:Hunter2@127.0.0.1:1/health";
   probes.ApplyHealth({c});
   EXPECT_EQ(probes.Health()->at(0)->url_shown, "http://u:***@127.0.0.1:1/health");
+}
+
+// Both the access logs' requests and the health checks count dropped
+// series: the scrape writes the family once, both sources' samples in it
+// (two HELP lines are a parse error to Prometheus).
+TEST(HealthCollectorTest, SeriesDroppedIsOneFamilyWithTheRequests) {
+  boost::asio::io_context io;
+  auto probes = std::make_shared<ApiProbes>(io);
+  auto requests = std::make_shared<ApiRequests>();
+  requests->SetSources(/*access_logs=*/true, /*login=*/false);
+  CollectorSet set;
+  set.Add(std::make_unique<RequestsCollector>(requests));
+  set.Add(std::make_unique<HealthCollector>(probes));
+  const std::string text = set.Scrape({std::chrono::steady_clock::now() + 1s});
+  std::size_t helps = 0;
+  for (auto at = text.find("# HELP vms_exporter_series_dropped_total "); at != std::string::npos;
+       at = text.find("# HELP vms_exporter_series_dropped_total ", at + 1)) {
+    ++helps;
+  }
+  EXPECT_EQ(helps, 1u) << text;
+  for (const char* series : {"{reason=\"requests_cap\",source=\"access_log\"} 0\n",
+                             "{reason=\"durations_cap\",source=\"access_log\"} 0\n",
+                             "{reason=\"health_check_cap\",source=\"health\"} 0\n",
+                             "{reason=\"invalid_health_check\",source=\"health\"} 0\n"}) {
+    EXPECT_THAT(text, HasSubstr(std::string("vms_exporter_series_dropped_total") + series));
+  }
 }
 
 }  // namespace
