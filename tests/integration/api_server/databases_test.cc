@@ -26,13 +26,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::Optional;
 
-auto Equals(double want) {
-  return [want](std::optional<double> v) { return v && *v == want; };
-}
-auto AtLeast(double want) {
-  return [want](std::optional<double> v) { return v && *v >= want; };
-}
-
 std::string Errors(const std::string& query_type, const std::string& reason) {
   return "database_query_errors_total{database=\"main\",query_type=\"" + query_type +
          "\",reason=\"" + reason + "\"}";
@@ -72,7 +65,7 @@ class DatabasesTest : public ::testing::Test {
 
 TEST_F(DatabasesTest, UpThenDownWithinOneIntervalPlusTheTimeoutOfTheServerStopping) {
   StartExporter("    interval: 500ms\n    timeout: 500ms\n    reconnect_backoff_max: 500ms\n");
-  ASSERT_THAT(WaitForSample(port(), kUp, Equals(1), 20s), Optional(1.0)) << exporter_->Log();
+  ASSERT_THAT(WaitForSample(port(), kUp, SampleEquals(1), 20s), Optional(1.0)) << exporter_->Log();
   std::string body = HttpGet(port(), "/metrics").body;
   for (const char* reason : kReasons) {
     EXPECT_THAT(FindSample(body, Errors("stats", reason)), Optional(0.0)) << reason;
@@ -83,7 +76,7 @@ TEST_F(DatabasesTest, UpThenDownWithinOneIntervalPlusTheTimeoutOfTheServerStoppi
 
   const auto stopped = std::chrono::steady_clock::now();
   pg_.server().Stop();
-  ASSERT_THAT(WaitForSample(port(), kUp, Equals(0), 10s), Optional(0.0));
+  ASSERT_THAT(WaitForSample(port(), kUp, SampleEquals(0), 10s), Optional(0.0));
   const auto down_after = std::chrono::steady_clock::now() - stopped;
   std::cout << "database_up went 0 "
             << std::chrono::duration_cast<std::chrono::milliseconds>(down_after).count()
@@ -91,7 +84,7 @@ TEST_F(DatabasesTest, UpThenDownWithinOneIntervalPlusTheTimeoutOfTheServerStoppi
                "100ms)\n";
   // One interval plus the timeout, and the 100 ms between the test's scrapes.
   EXPECT_LE(down_after, 1100ms);
-  ASSERT_THAT(WaitForSample(port(), Errors("stats", "connect"), AtLeast(2), 10s),
+  ASSERT_THAT(WaitForSample(port(), Errors("stats", "connect"), SampleAtLeast(2), 10s),
               Optional(Ge(2.0)));
   body = HttpGet(port(), "/metrics").body;
   EXPECT_THAT(FindSample(body, kUp), Optional(0.0));
@@ -99,7 +92,7 @@ TEST_F(DatabasesTest, UpThenDownWithinOneIntervalPlusTheTimeoutOfTheServerStoppi
   EXPECT_FALSE(FindSample(body, "database_connections{database=\"main\",state=\"active\"}"));
 
   ASSERT_TRUE(pg_.server().Start()) << pg_.server().Log();
-  EXPECT_THAT(WaitForSample(port(), kUp, Equals(1), 20s), Optional(1.0));
+  EXPECT_THAT(WaitForSample(port(), kUp, SampleEquals(1), 20s), Optional(1.0));
   ExpectNoPassword();
 }
 
@@ -110,7 +103,7 @@ TEST_F(DatabasesTest, SlowProbeQueryHitsItsStatementTimeoutWithoutDelayingScrape
       "        interval: 3s\n        timeout: 2s\n"
       "      - query_type: ping\n        sql: SELECT 1\n"
       "        interval: 500ms\n        timeout: 500ms\n");
-  ASSERT_THAT(WaitForSample(port(), kUp, Equals(1), 20s), Optional(1.0)) << exporter_->Log();
+  ASSERT_THAT(WaitForSample(port(), kUp, SampleEquals(1), 20s), Optional(1.0)) << exporter_->Log();
 
   // The slow query is in flight once the server runs it.
   const auto give_up = std::chrono::steady_clock::now() + 20s;
@@ -132,7 +125,8 @@ TEST_F(DatabasesTest, SlowProbeQueryHitsItsStatementTimeoutWithoutDelayingScrape
             "1\n");
 
   // statement_timeout ends it on the server: a timeout, the session stays.
-  ASSERT_THAT(WaitForSample(port(), Errors("slow", "timeout"), AtLeast(1), 10s), Optional(Ge(1.0)));
+  ASSERT_THAT(WaitForSample(port(), Errors("slow", "timeout"), SampleAtLeast(1), 10s),
+              Optional(Ge(1.0)));
   const std::string body = HttpGet(port(), "/metrics").body;
   EXPECT_THAT(FindSample(body, kUp), Optional(1.0));
   for (const char* reason : kReasons) {
@@ -149,7 +143,7 @@ TEST_F(DatabasesTest, SlowProbeQueryHitsItsStatementTimeoutWithoutDelayingScrape
   EXPECT_THAT(
       WaitForSample(port(),
                     "database_query_duration_seconds_count{database=\"main\",query_type=\"ping\"}",
-                    AtLeast(2), 10s),
+                    SampleAtLeast(2), 10s),
       Optional(Ge(2.0)));
 
   const std::string raw = dir_ + "/metrics.txt";

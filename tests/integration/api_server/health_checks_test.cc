@@ -22,13 +22,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::Optional;
 
-auto Equals(double want) {
-  return [want](std::optional<double> v) { return v && *v == want; };
-}
-auto AtLeast(double want) {
-  return [want](std::optional<double> v) { return v && *v >= want; };
-}
-
 std::string Api(const std::string& name, const std::string& extra = "") {
   return name + "{target=\"api\"" + (extra.empty() ? "" : "," + extra) + "}";
 }
@@ -71,7 +64,7 @@ class HealthChecksTest : public ::testing::Test {
   // counters move only for that mode.
   std::string SettledScrape() {
     const double before = Value(HttpGet(port(), "/metrics").body, Api("api_probes_total"));
-    WaitForSample(port(), Api("api_probes_total"), AtLeast(before + 2), 15s);
+    WaitForSample(port(), Api("api_probes_total"), SampleAtLeast(before + 2), 15s);
     return HttpGet(port(), "/metrics").body;
   }
 
@@ -83,7 +76,7 @@ class HealthChecksTest : public ::testing::Test {
 };
 
 TEST_F(HealthChecksTest, UpDownSlowWrongBodyAndFailingCheckCountExactly) {
-  ASSERT_THAT(WaitForSample(port(), Api("api_up"), Equals(1), 15s), Optional(1.0))
+  ASSERT_THAT(WaitForSample(port(), Api("api_up"), SampleEquals(1), 15s), Optional(1.0))
       << exporter_->Log();
   std::string body = HttpGet(port(), "/metrics").body;
   EXPECT_THAT(FindSample(body, Api("api_probe_status_code")), Optional(200.0));
@@ -104,7 +97,7 @@ TEST_F(HealthChecksTest, UpDownSlowWrongBodyAndFailingCheckCountExactly) {
 
   // Down: 503, every probe since the switch counted as status, nothing else.
   Control(R"({"health": "down"})");
-  ASSERT_THAT(WaitForSample(port(), Api("api_up"), Equals(0), 10s), Optional(0.0));
+  ASSERT_THAT(WaitForSample(port(), Api("api_up"), SampleEquals(0), 10s), Optional(0.0));
   body = HttpGet(port(), "/metrics").body;
   const double ok_probes = Value(body, Api("api_probes_total")) - Value(body, Failures("status"));
   body = SettledScrape();
@@ -120,7 +113,7 @@ TEST_F(HealthChecksTest, UpDownSlowWrongBodyAndFailingCheckCountExactly) {
   // Slow beyond the timeout: timeouts, while scrapes still answer at once
   // (each within a client timeout well below the backend's 3 s delay).
   Control(R"({"health": "slow", "slow_seconds": 3})");
-  ASSERT_THAT(WaitForSample(port(), Failures("timeout"), AtLeast(2), 15s), Optional(Ge(2.0)));
+  ASSERT_THAT(WaitForSample(port(), Failures("timeout"), SampleAtLeast(2), 15s), Optional(Ge(2.0)));
   for (int i = 0; i < 5; ++i) {
     const HttpReply r = HttpRequestOnce(port(), "GET", "/metrics", {}, 1s);
     ASSERT_EQ(r.status, 200) << r.error;
@@ -137,7 +130,7 @@ TEST_F(HealthChecksTest, UpDownSlowWrongBodyAndFailingCheckCountExactly) {
   }();
 
   // Wrong body: 200 without "status": body.
-  ASSERT_THAT(WaitForSample(port(), Failures("body"), AtLeast(1), 10s), Optional(Ge(1.0)));
+  ASSERT_THAT(WaitForSample(port(), Failures("body"), SampleAtLeast(1), 10s), Optional(Ge(1.0)));
   body = HttpGet(port(), "/metrics").body;
   const double before_body = Value(body, Api("api_probes_total")) - Value(body, Failures("body"));
   body = SettledScrape();
@@ -149,7 +142,7 @@ TEST_F(HealthChecksTest, UpDownSlowWrongBodyAndFailingCheckCountExactly) {
 
   // A failing check: the endpoint is up, the cache check is not.
   Control(R"({"health": "ok", "failing_checks": ["cache"]})");
-  ASSERT_THAT(WaitForSample(port(), Api("api_up"), Equals(1), 10s), Optional(1.0));
+  ASSERT_THAT(WaitForSample(port(), Api("api_up"), SampleEquals(1), 10s), Optional(1.0));
   body = SettledScrape();
   EXPECT_THAT(FindSample(body, Api("api_health_check_up", "check=\"cache\"")), Optional(0.0));
   EXPECT_THAT(FindSample(body, Api("api_health_check_up", "check=\"database\"")), Optional(1.0));
@@ -179,14 +172,14 @@ TEST_F(HealthChecksTest, UpDownSlowWrongBodyAndFailingCheckCountExactly) {
 // A dead endpoint (nothing listens) is a connect failure; a reload that
 // points the target elsewhere starts it over.
 TEST_F(HealthChecksTest, RefusedIsConnectAndReloadAppliesTheNewUrl) {
-  ASSERT_THAT(WaitForSample(port(), Api("api_up"), Equals(1), 15s), Optional(1.0));
+  ASSERT_THAT(WaitForSample(port(), Api("api_up"), SampleEquals(1), 15s), Optional(1.0));
   const unsigned short dead = FreePort();
   const std::string config = dir_ + "/api.yml";
   std::ofstream(config) << "probes:\n  interval: 1s\n  timeout: 500ms\n"
                         << "health_checks:\n  - target: api\n    url: http://127.0.0.1:" << dead
                         << "/health\n";
   ASSERT_EQ(HttpPost(port(), "/-/reload", "").status, 200);
-  ASSERT_THAT(WaitForSample(port(), Failures("connect"), AtLeast(2), 10s), Optional(Ge(2.0)));
+  ASSERT_THAT(WaitForSample(port(), Failures("connect"), SampleAtLeast(2), 10s), Optional(Ge(2.0)));
   const std::string body = HttpGet(port(), "/metrics").body;
   EXPECT_THAT(FindSample(body, Api("api_up")), Optional(0.0));
   // The new probe's counters start at 0: every probe so far was refused.
