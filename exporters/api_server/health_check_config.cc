@@ -3,6 +3,7 @@
 #include <regex>
 #include <set>
 
+#include "vms/base/text.h"
 #include "vms/base/url_credentials.h"
 
 namespace vms::api_server {
@@ -12,8 +13,8 @@ const std::regex kLabelValue("[A-Za-z0-9_.:-]{1,64}");
 
 bool SameTls(const TlsClientOptions& a, const TlsClientOptions& b) {
   return a.ca_file == b.ca_file && a.insecure_skip_verify == b.insecure_skip_verify &&
-         a.server_name == b.server_name && a.cert_file == b.cert_file &&
-         a.key_file == b.key_file && a.min_version == b.min_version;
+         a.server_name == b.server_name && a.cert_file == b.cert_file && a.key_file == b.key_file &&
+         a.min_version == b.min_version;
 }
 
 std::string ResolvePath(const std::string& config_file, const std::string& path) {
@@ -59,7 +60,8 @@ std::vector<HealthCheckConfig> ParseHealthChecks(MapReader& root, const ProbeDef
     }
     c.url = split.url;
     c.username = m.String("username", split.user);
-    if (m.Has("password")) m.Fail("password", "inline passwords are not accepted; use password_file");
+    if (m.Has("password"))
+      m.Fail("password", "inline passwords are not accepted; use password_file");
     c.password = m.SecretFile("password_file");
     if (!c.password.empty() && c.username.empty()) m.Fail("password_file", "needs username");
     c.bearer_token = m.SecretFile("bearer_token_file");
@@ -72,6 +74,14 @@ std::vector<HealthCheckConfig> ParseHealthChecks(MapReader& root, const ProbeDef
     for (const auto& line : m.StringList("headers")) {  // "Name: value"
       const auto colon = line.find(':');
       if (colon == std::string::npos || colon == 0) m.Fail("headers", "each is \"Name: value\"");
+      // Credentials come from files only, like passwords: the config may be
+      // world-readable and is quoted in bug reports.
+      const std::string name = line.substr(0, colon);
+      if (EqualsNoCase(name, "Authorization") || EqualsNoCase(name, "Proxy-Authorization")) {
+        m.Fail("headers", name +
+                              " is a credential; use username and password_file, or "
+                              "bearer_token_file");
+      }
       std::string value = line.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.erase(0, 1);
       c.headers.emplace_back(line.substr(0, colon), std::move(value));

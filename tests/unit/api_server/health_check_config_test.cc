@@ -220,7 +220,14 @@ TEST_F(HealthCheckConfigTest, CredentialsNeverInErrors) {
   EXPECT_THAT(later, HasSubstr("method"));
   const std::string token =
       EntryError("url: http://h/\n    username: u\n    bearer_token_file: token\n");
-  for (const std::string& e : {in_url, inline_password, later, token}) {
+  // A credential in a header is refused like an inline password.
+  const std::string header = EntryError(
+      std::string("url: http://h/\n    headers: ['authorization: Bearer ") + kToken + "']\n");
+  EXPECT_THAT(header, HasSubstr("headers: authorization is a credential; use username and "
+                                "password_file, or bearer_token_file"));
+  EXPECT_THAT(EntryError("url: http://h/\n    headers: ['Proxy-Authorization: Basic eA==']\n"),
+              HasSubstr("headers: Proxy-Authorization is a credential"));
+  for (const std::string& e : {in_url, inline_password, later, token, header}) {
     EXPECT_THAT(e, Not(HasSubstr(kSecret)));
     EXPECT_THAT(e, Not(HasSubstr(kToken)));
     EXPECT_THAT(e, Not(HasSubstr("127.0.0.1")));  // the URL is not echoed
