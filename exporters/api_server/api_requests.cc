@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "api_server/shared_help.h"
+
 namespace vms::api_server {
 namespace {
 
@@ -114,9 +116,7 @@ void ApiRequests::Write(MetricWriter& out) const {
       login.Add(L{{"result", kLoginResultNames[i]}}, static_cast<double>(login_[i]));
     }
   }
-  out.Counter("vms_exporter_series_dropped_total",
-              "Series not exported because a limit was reached, by reason (requests_cap, "
-              "durations_cap: a new series beyond requests.max_series) and source.")
+  out.Counter("vms_exporter_series_dropped_total", kSeriesDroppedHelp)
       .Add(L{{"reason", "requests_cap"}, {"source", "access_log"}},
            static_cast<double>(dropped_requests_))
       .Add(L{{"reason", "durations_cap"}, {"source", "access_log"}},

@@ -19,6 +19,8 @@ class RequestsCollector : public Collector {
   explicit RequestsCollector(std::shared_ptr<const ApiRequests> requests)
       : requests_(std::move(requests)) {}
   std::string_view name() const override { return "requests"; }
+  // vms_exporter_series_dropped_total comes from the health checks too.
+  bool shares_families() const override { return true; }
   Status Collect(const ScrapeContext& ctx, MetricWriter& out) override;
   // "API endpoints": the busiest routes' requests, 5xx, their rates over
   // the last minutes (from what scrapes and page views saw) and mean time.

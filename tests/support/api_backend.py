@@ -20,6 +20,8 @@ Routes (a protected route wants `Authorization: Bearer <token>`):
   POST /_control                      JSON {"health": "ok" | "down" | "slow" |
                                       "wrongbody", "slow_seconds": s,
                                       "failing_checks": ["cache", ...]}: 204
+  GET  /_control                      the state, and the Authorization header the last
+                                      /health request brought ("health_authorization")
 
 Tokens: "good" is valid; "expired" is refused with error="invalid_token" and
 error_description="The access token expired" (RFC 6750); anything else with
@@ -36,7 +38,7 @@ import urllib.parse
 CAMERAS = {f'cam{i}' for i in range(1, 10)}
 
 state_lock = threading.Lock()
-state = {'health': 'ok', 'slow_seconds': 2.0, 'failing_checks': []}
+state = {'health': 'ok', 'slow_seconds': 2.0, 'failing_checks': [], 'health_authorization': None}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -89,8 +91,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with state_lock:
                 state.update(change)
             return self.reply(204)
+        if url.path == '/_control' and self.command == 'GET':
+            with state_lock:
+                return self.reply(200, dict(state))
         if url.path == '/health':
             with state_lock:
+                state['health_authorization'] = self.headers.get('Authorization')
                 mode, slow, failing = state['health'], state['slow_seconds'], state['failing_checks']
             if mode == 'slow':
                 time.sleep(slow)

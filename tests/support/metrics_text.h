@@ -17,4 +17,12 @@ std::optional<double> WaitForSample(unsigned short port, const std::string& seri
                                     const std::function<bool(std::optional<double>)>& accept,
                                     std::chrono::milliseconds timeout);
 
+// Acceptors for WaitForSample: present and equal to, or at least, `want`.
+inline std::function<bool(std::optional<double>)> SampleEquals(double want) {
+  return [want](std::optional<double> v) { return v && *v == want; };
+}
+inline std::function<bool(std::optional<double>)> SampleAtLeast(double want) {
+  return [want](std::optional<double> v) { return v && *v >= want; };
+}
+
 }  // namespace vms::test

@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "support/postgres_server.h"
+#include "support/pg_monitor_server.h"
 #include "vms/pg/database_config.h"
 #include "vms/pg/database_probe.h"
 #include "vms/probe/probe_scheduler.h"
@@ -28,31 +28,13 @@ namespace vms::pg::test {
 
 using namespace std::chrono_literals;
 
-inline constexpr char kPassword[] = "Circle-Of-Life-7";
+inline constexpr const char* kPassword = vms::test::kPgMonitorPassword;
 
 // A server with role `monitor` (password kPassword, pg_monitor) and the
-// given databases, owned by monitor.
-class PgServerFixture {
+// given databases, owned by monitor, plus libpq sessions of the test's own.
+class PgServerFixture : public vms::test::PgMonitorServer {
  public:
-  explicit PgServerFixture(std::vector<std::string> databases,
-                           std::vector<std::string> settings = {}, bool tls = false)
-      : server_(std::move(settings), tls) {
-    if (!server_.ready()) return;
-    Sql(std::string("CREATE ROLE monitor LOGIN PASSWORD '") + kPassword + "'");
-    Sql("GRANT pg_monitor TO monitor");
-    for (const auto& db : databases) Sql("CREATE DATABASE " + db + " OWNER monitor");
-    password_file_ = server_.dir() + "/monitor.password";
-    std::ofstream(password_file_) << kPassword << "\n";
-  }
-  vms::test::PostgresServer& server() { return server_; }
-  const std::string& password_file() const { return password_file_; }
-
-  // Runs SQL as the superuser; fails the test on an error.
-  std::string Sql(const std::string& sql, const std::string& db = "postgres") {
-    auto r = server_.Psql(sql, db);
-    EXPECT_EQ(r.exit_code, 0) << sql << "\n" << r.output;
-    return r.output;
-  }
+  using PgMonitorServer::PgMonitorServer;
 
   // A libpq session of the test's own (blocking: the test's thread).
   struct Session {
@@ -64,23 +46,13 @@ class PgServerFixture {
   };
   std::unique_ptr<Session> Open(const std::string& db) {
     auto s = std::make_unique<Session>();
-    const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(server_.port()) +
+    const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(server().port()) +
                                  " dbname=" + db + " user=monitor password=" + kPassword +
                                  " application_name=test-session";
     s->conn = PQconnectdb(conninfo.c_str());
     EXPECT_EQ(PQstatus(s->conn), CONNECTION_OK) << PQerrorMessage(s->conn);
     return s;
   }
-
-  // The `databases:` entry's config text for `db` on this server.
-  std::string Conninfo(const std::string& db) const {
-    return "host=127.0.0.1 port=" + std::to_string(server_.port()) + " dbname=" + db +
-           " user=monitor";
-  }
-
- private:
-  vms::test::PostgresServer server_;
-  std::string password_file_;
 };
 
 // `databases:` YAML read as the exporter reads it.
