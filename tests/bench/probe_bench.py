@@ -32,6 +32,7 @@ probed database, monitor connections in pg_stat_activity, and the server's CPU.
       [--targets 16,64] [--interval 1] [--window 30] [--warmup 5]
 """
 import argparse
+import functools
 import heapq
 import http.client
 import json
@@ -429,7 +430,7 @@ class DatabaseTarget:
 def health_bench(args, n, bins):
     nginx = Nginx(os.path.join(args.work, 'n%d' % n), n)
     target = HealthTarget(nginx, args.interval)
-    rows = []
+    runs, rows = [], []
     try:
         # (a) the exporter's own schedule, scraped once per interval.
         port = free_port()
@@ -445,11 +446,11 @@ def health_bench(args, n, bins):
             text = get(p, '/metrics')[1]
             return {'targets_up': len(re.findall(r'^api_up\{[^}]*\} 1$', text, re.M))}
 
-        row = measure('api_server_exporter', [bins['exporter'], '--config.file=' + config,
-                                              '--web.listen-address=127.0.0.1:%d' % port] + NO_HOST,
-                      port, '/metrics', ['/metrics'], lambda body: 'api_up{' in body, args,
-                      target=target, extra=ours_extra)
-        rows.append(row)
+        runs.append(functools.partial(
+            measure, 'api_server_exporter', [bins['exporter'], '--config.file=' + config,
+                                             '--web.listen-address=127.0.0.1:%d' % port] + NO_HOST,
+            port, '/metrics', ['/metrics'], lambda body: 'api_up{' in body, args, target=target,
+            extra=ours_extra))
 
         # (b) blackbox_exporter, one /probe per target per interval.
         port = free_port()
@@ -461,11 +462,11 @@ def health_bench(args, n, bins):
                     % (args.interval * 900, BODY_REGEX))
         paths = ['/probe?' + urllib.parse.urlencode({'target': u, 'module': 'health'})
                  for u in nginx.urls]
-        row = measure('blackbox_exporter', [bins['blackbox'], '--config.file=' + config,
-                                            '--web.listen-address=127.0.0.1:%d' % port],
-                      port, '/metrics', paths, lambda body: '\nprobe_success 1' in body, args,
-                      target=target)
-        rows.append(row)
+        runs.append(functools.partial(
+            measure, 'blackbox_exporter', [bins['blackbox'], '--config.file=' + config,
+                                           '--web.listen-address=127.0.0.1:%d' % port],
+            port, '/metrics', paths, lambda body: '\nprobe_success 1' in body, args, target=target))
+        rows = [run() for run in (runs[::-1] if args.peers_first else runs)]
     finally:
         nginx.close()
     for r in rows:
@@ -525,11 +526,11 @@ def database_bench(args, bins):
                     'idle_seen': sample(text, r'database_connections\{database="vms",state="idle"\}'),
                     'series': sum(1 for l in text.splitlines() if l and not l.startswith('#'))}
 
-        rows.append(measure('api_server_exporter', [bins['exporter'], '--config.file=' + config,
-                                                    '--web.listen-address=127.0.0.1:%d' % port]
-                            + NO_HOST, port, '/metrics', ['/metrics'],
-                            lambda body: 'database_up{database="vms"} 1' in body, args,
-                            target=target, extra=ours_extra))
+        runs = [functools.partial(
+            measure, 'api_server_exporter', [bins['exporter'], '--config.file=' + config,
+                                             '--web.listen-address=127.0.0.1:%d' % port] + NO_HOST,
+            port, '/metrics', ['/metrics'], lambda body: 'database_up{database="vms"} 1' in body,
+            args, target=target, extra=ours_extra)]
 
         env = dict(os.environ, DATA_SOURCE_NAME='postgresql://monitor:%s@127.0.0.1:%d/vms?sslmode=disable'
                    % (PASSWORD, pg.port))
@@ -550,10 +551,12 @@ def database_bench(args, bins):
                               '--no-collector.database', '--no-collector.bgwriter',
                               '--extend.query-path=' + queries])):
             port = free_port()
-            rows.append(measure(name, [bins['postgres_exporter'],
-                                       '--web.listen-address=127.0.0.1:%d' % port] + flags,
-                                port, '/', ['/metrics'], lambda body: '\npg_up 1' in body, args,
-                                env=env, target=target, extra=theirs_extra))
+            runs.append(functools.partial(
+                measure, name, [bins['postgres_exporter'],
+                                '--web.listen-address=127.0.0.1:%d' % port] + flags,
+                port, '/', ['/metrics'], lambda body: '\npg_up 1' in body, args, env=env,
+                target=target, extra=theirs_extra))
+        rows += [run() for run in (runs[::-1] if args.peers_first else runs)]
     finally:
         pg.close()
     for r in rows:
@@ -562,6 +565,14 @@ def database_bench(args, bins):
             r['sched_cpu_ms_per_cycle'] = round(r['sched_cpu_s'] * 1000 * args.interval
                                                 / r['window_s'], 3)
     return rows
+
+
+def table(rows, columns):
+    if not rows:
+        return
+    print('\n| ' + ' | '.join(columns) + ' |\n|' + '---|' * len(columns))
+    for r in rows:
+        print('| ' + ' | '.join('' if r.get(c) is None else str(r[c]) for c in columns) + ' |')
 
 
 def main():
@@ -578,21 +589,32 @@ def main():
                     help='the database window (fewer, cheaper cycles than the health runs)')
     ap.add_argument('--warmup', type=float, default=5.0)
     ap.add_argument('--only', choices=['health', 'database'])
+    ap.add_argument('--peers-first', action='store_true',
+                    help='run the peers before the exporter (a second run, to see drift)')
     args = ap.parse_args()
     bins = {'exporter': args.exporter, 'blackbox': args.blackbox,
             'postgres_exporter': args.postgres_exporter}
     args.work = tempfile.mkdtemp(prefix='probe-bench-', dir='/var/tmp')
     os.chmod(args.work, 0o755)
+    health, database = [], []
     try:
         print('load average: %s' % open('/proc/loadavg').read().split()[:3], flush=True)
         if args.only != 'database':
             for n in [int(x) for x in args.targets.split(',')]:
                 for row in health_bench(args, n, bins):
+                    health.append(row)
                     print('health ' + json.dumps(row), flush=True)
         if args.only != 'health':
             for row in database_bench(args, bins):
+                database.append(row)
                 print('database ' + json.dumps(row), flush=True)
         print('load average: %s' % open('/proc/loadavg').read().split()[:3], flush=True)
+        table(health, ['targets', 'side', 'probes', 'cpu_s', 'cpu_ms_per_probe', 'peak_rss_mib',
+                       'rss_mib', 'scrapes', 'scrape_median_ms', 'scrape_p99_ms',
+                       'target_connections', 'scrape_failures'])
+        table(database, ['side', 'series', 'cpu_s', 'cpu_ms_per_cycle', 'peak_rss_mib', 'rss_mib',
+                         'scrape_median_ms', 'scrape_p99_ms', 'db_xacts_per_cycle', 'db_sessions',
+                         'peak_monitor_sessions', 'server_cpu_ms_per_cycle', 'idle_seen'])
     finally:
         shutil.rmtree(args.work, ignore_errors=True)
 
