@@ -47,6 +47,7 @@ import threading
 import time
 import urllib.parse
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 TICK = os.sysconf('SC_CLK_TCK')
 PG_BIN = '/usr/lib/postgresql/15/bin/'
 HEALTH_BODY = '{"status": "ok", "checks": {"database": "ok", "cache": "ok", "storage": "ok"}}'
@@ -494,6 +495,36 @@ bench_probe:
 ''' % PROBE_SQL
 
 
+def statement_costs(pg, work, repeat=300):
+    """Server CPU per statement, each run `repeat` times back to back in one
+    psql session: the exporter's statistics statement (read from
+    common/pg/src/stats_queries.cc, so it stays the shipped one), the same
+    prepared once, and the custom queries of postgres_exporter (same queries)."""
+    source = os.path.join(HERE, '..', '..', 'common', 'pg', 'src', 'stats_queries.cc')
+    m = re.search(r'R"sql\((.*?)\)sql"', open(source).read(), re.S) if os.path.exists(source) else None
+    cases = {}
+    if m:
+        stats = m.group(1).strip()
+        cases['api_server_exporter statistics statement'] = (stats + ';\n') * repeat
+        cases['  the same, PREPAREd once'] = ('PREPARE s AS %s;\n' % stats) + 'EXECUTE s;\n' * repeat
+        cases['  the same, planned only (EXPLAIN)'] = ('EXPLAIN %s;\n' % stats) * repeat
+    for name, query in re.findall(r'^(bench_\w+):\n  query: "(.*)"$', PG_QUERIES, re.M):
+        cases['postgres_exporter ' + name] = (query.replace('\\"', '"') + ';\n') * repeat
+    rows = []
+    for name, sql in cases.items():
+        path = os.path.join(work, 'statement.sql')
+        with open(path, 'w') as f:
+            f.write(sql)
+        cpu0 = tree_cpu_seconds(pg.postmaster)
+        subprocess.run([PG_BIN + 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', pg.dir, '-p',
+                        str(pg.port), '-U', 'postgres', '-d', 'vms', '-f', path, '-o', os.devnull],
+                       check=True)
+        time.sleep(0.3)  # the session's exit reaped
+        rows.append({'statement': name, 'server_cpu_ms': round(
+            (tree_cpu_seconds(pg.postmaster) - cpu0) * 1000 / repeat, 3)})
+    return rows
+
+
 def database_bench(args, bins):
     args = argparse.Namespace(**dict(vars(args), window=args.db_window))
     pg = Postgres(args.work)
@@ -504,9 +535,15 @@ def database_bench(args, bins):
     os.chmod(secret, 0o600)
     rows = []
     try:
-        # What the server costs with nothing probing it, over as long a run.
+        # What the server costs with nothing probing it, over as long a run,
+        # sessions sampled as during the sides' windows (each sample is a psql
+        # session: a fork and a login on the server).
         before = target.before()
-        time.sleep(args.warmup + args.window + 1)
+        time.sleep(args.warmup + 1)
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < args.window:
+            time.sleep(min(2.0, args.window - (time.monotonic() - t0)))
+            target.sessions()
         row = {'side': 'nothing (server idle)', 'window_s': args.window, 'cpu_s': 0}
         row.update(target.after(before))
         rows.append(row)
@@ -557,14 +594,17 @@ def database_bench(args, bins):
                 port, '/', ['/metrics'], lambda body: '\npg_up 1' in body, args, env=env,
                 target=target, extra=theirs_extra))
         rows += [run() for run in (runs[::-1] if args.peers_first else runs)]
+        costs = statement_costs(pg, args.work)
     finally:
         pg.close()
+    idle = rows[0]['server_cpu_ms_per_cycle'] if rows else 0
     for r in rows:
+        r['server_cpu_ms_above_idle'] = round(r['server_cpu_ms_per_cycle'] - idle, 2)
         r['cpu_ms_per_cycle'] = round(r['cpu_s'] * 1000 * args.interval / r['window_s'], 3)
         if 'sched_cpu_s' in r:
             r['sched_cpu_ms_per_cycle'] = round(r['sched_cpu_s'] * 1000 * args.interval
                                                 / r['window_s'], 3)
-    return rows
+    return rows, costs
 
 
 def table(rows, columns):
@@ -596,7 +636,7 @@ def main():
             'postgres_exporter': args.postgres_exporter}
     args.work = tempfile.mkdtemp(prefix='probe-bench-', dir='/var/tmp')
     os.chmod(args.work, 0o755)
-    health, database = [], []
+    health, database, costs = [], [], []
     try:
         print('load average: %s' % open('/proc/loadavg').read().split()[:3], flush=True)
         if args.only != 'database':
@@ -605,16 +645,20 @@ def main():
                     health.append(row)
                     print('health ' + json.dumps(row), flush=True)
         if args.only != 'health':
-            for row in database_bench(args, bins):
-                database.append(row)
+            database, costs = database_bench(args, bins)
+            for row in database:
                 print('database ' + json.dumps(row), flush=True)
+            for row in costs:
+                print('statement ' + json.dumps(row), flush=True)
         print('load average: %s' % open('/proc/loadavg').read().split()[:3], flush=True)
         table(health, ['targets', 'side', 'probes', 'cpu_s', 'cpu_ms_per_probe', 'peak_rss_mib',
                        'rss_mib', 'scrapes', 'scrape_median_ms', 'scrape_p99_ms',
                        'target_connections', 'scrape_failures'])
         table(database, ['side', 'series', 'cpu_s', 'cpu_ms_per_cycle', 'peak_rss_mib', 'rss_mib',
                          'scrape_median_ms', 'scrape_p99_ms', 'db_xacts_per_cycle', 'db_sessions',
-                         'peak_monitor_sessions', 'server_cpu_ms_per_cycle', 'idle_seen'])
+                         'peak_monitor_sessions', 'server_cpu_ms_per_cycle', 'server_cpu_ms_above_idle',
+                         'idle_seen'])
+        table(costs, ['statement', 'server_cpu_ms'])
     finally:
         shutil.rmtree(args.work, ignore_errors=True)
 
