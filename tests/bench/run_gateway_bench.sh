@@ -8,14 +8,15 @@
 #    for all of them, 1000 sequential scrapes (scrape_bench).
 #
 #   tests/bench/run_gateway_bench.sh [LINES] [SCRAPES]
-# Needs a Release build in build/ (./scripts/build.sh) and mtail (Debian).
+# Needs a Release build in build/ (./scripts/build.sh); installs mtail
+# (scripts/packages-bench.txt).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 lines=${1:-2000000}
 scrapes=${2:-1000}
 bin=$root/build/exporters/streaming_gateway_exporter
-command -v mtail >/dev/null || { echo "mtail is not installed (apt-get install mtail)"; exit 1; }
+"$root/scripts/install-deps.sh" packages-bench.txt
 
 echo "== access log: $lines lines, exporter and mtail one after the other, twice"
 python3 "$here/log_bench.py" --exporter "$bin" --role gateway --lines "$lines" --runs 2
