@@ -23,13 +23,16 @@ milliseconds ClientGrace(milliseconds timeout) {
   return std::clamp(timeout / 4, milliseconds(50), milliseconds(1000));
 }
 
+// `prepare` for the exporter's own statements: planned once per session.
+// Probe queries are the operator's and are timed as they are sent.
 PgQuery MakeQuery(std::string sql, std::vector<std::string> params, milliseconds timeout,
-                  std::size_t max_rows) {
+                  std::size_t max_rows, bool prepare) {
   return PgQuery{.sql = std::move(sql),
                  .params = std::move(params),
                  .statement_timeout = timeout,
                  .deadline = Clock::now() + timeout + ClientGrace(timeout),
-                 .max_rows = max_rows};
+                 .max_rows = max_rows,
+                 .prepare = prepare};
 }
 
 }  // namespace
@@ -229,7 +232,7 @@ void DatabaseProbe::RunStats() {
       return FinishTask(kStatsTask);
     }
     session_->Query(
-        MakeQuery(internal::StatsQuery(), {}, config_.timeout, kMaxStatsRows),
+        MakeQuery(internal::StatsQuery(), {}, config_.timeout, kMaxStatsRows, /*prepare=*/true),
         [this, run](PgQueryResult r) {
           if (run != run_) return;
           if (r.error) {
@@ -267,34 +270,34 @@ void DatabaseProbe::RunStatements() {
   for (const auto& t : config_.statement_types) names.push_back(t.name);
   auto q = internal::BuildStatementsQuery(config_.statement_types);
   const std::size_t max_rows = names.size() + 1;  // one per type and "other"
-  session_->Query(MakeQuery(std::move(q.sql), std::move(q.params), config_.timeout, max_rows),
-                  [this, run = run_, names = std::move(names)](PgQueryResult r) {
-                    if (run != run_) return;
-                    Result<std::vector<StatementTotals>> parsed =
-                        r.error
-                            ? Result<std::vector<StatementTotals>>(Status::Error(r.error->message))
-                            : ParseStatementRows(r.rows, names);
-                    if (!parsed) {
-                      const PgError error =
-                          r.error.value_or(PgError{PgErrorReason::kQuery, "", parsed.error()});
-                      CountError(*StatementsCounters(), error);
-                      statements_.reset();
-                      if (!logged_no_statements_) {
-                        // 55000: the extension exists but the library is not in
-                        // shared_preload_libraries.
-                        spdlog::warn(
-                            "database {} ({}): reading pg_stat_statements failed; its totals are "
-                            "not exported: {}",
-                            config_.name, description_, error.message);
-                        logged_no_statements_ = true;
-                      }
-                      if (!session_->ready()) SessionLost(error);
-                      return FinishTask(kStatsTask);
-                    }
-                    logged_no_statements_ = false;
-                    statements_ = std::move(*parsed);
-                    FinishTask(kStatsTask);
-                  });
+  session_->Query(
+      MakeQuery(std::move(q.sql), std::move(q.params), config_.timeout, max_rows, /*prepare=*/true),
+      [this, run = run_, names = std::move(names)](PgQueryResult r) {
+        if (run != run_) return;
+        Result<std::vector<StatementTotals>> parsed =
+            r.error ? Result<std::vector<StatementTotals>>(Status::Error(r.error->message))
+                    : ParseStatementRows(r.rows, names);
+        if (!parsed) {
+          const PgError error =
+              r.error.value_or(PgError{PgErrorReason::kQuery, "", parsed.error()});
+          CountError(*StatementsCounters(), error);
+          statements_.reset();
+          if (!logged_no_statements_) {
+            // 55000: the extension exists but the library is not in
+            // shared_preload_libraries.
+            spdlog::warn(
+                "database {} ({}): reading pg_stat_statements failed; its totals are "
+                "not exported: {}",
+                config_.name, description_, error.message);
+            logged_no_statements_ = true;
+          }
+          if (!session_->ready()) SessionLost(error);
+          return FinishTask(kStatsTask);
+        }
+        logged_no_statements_ = false;
+        statements_ = std::move(*parsed);
+        FinishTask(kStatsTask);
+      });
 }
 
 void DatabaseProbe::RunProbeQuery(std::size_t index) {
@@ -305,23 +308,24 @@ void DatabaseProbe::RunProbeQuery(std::size_t index) {
       return FinishTask(task);
     }
     const ProbeQueryConfig& q = config_.queries[index];
-    session_->Query(MakeQuery(q.sql, {}, q.timeout, 0), [this, run, index, task](PgQueryResult r) {
-      if (run != run_) return;
-      QueryCounters& c = ProbeCounters(index);
-      if (r.error) {
-        CountError(c, *r.error);
-        if (!session_->ready()) SessionLost(*r.error);
-      } else {
-        const double seconds = r.duration.count();
-        const auto bucket =
-            std::lower_bound(kQueryDurationBuckets.begin(), kQueryDurationBuckets.end(), seconds);
-        if (bucket != kQueryDurationBuckets.end())
-          ++c.buckets[bucket - kQueryDurationBuckets.begin()];
-        ++c.count;
-        c.sum += seconds;
-      }
-      FinishTask(task);
-    });
+    session_->Query(MakeQuery(q.sql, {}, q.timeout, 0, /*prepare=*/false),
+                    [this, run, index, task](PgQueryResult r) {
+                      if (run != run_) return;
+                      QueryCounters& c = ProbeCounters(index);
+                      if (r.error) {
+                        CountError(c, *r.error);
+                        if (!session_->ready()) SessionLost(*r.error);
+                      } else {
+                        const double seconds = r.duration.count();
+                        const auto bucket = std::lower_bound(kQueryDurationBuckets.begin(),
+                                                             kQueryDurationBuckets.end(), seconds);
+                        if (bucket != kQueryDurationBuckets.end())
+                          ++c.buckets[bucket - kQueryDurationBuckets.begin()];
+                        ++c.count;
+                        c.sum += seconds;
+                      }
+                      FinishTask(task);
+                    });
   });
 }
 

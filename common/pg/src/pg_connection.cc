@@ -5,7 +5,6 @@
 #include <poll.h>
 
 #include <algorithm>
-
 #include <boost/asio/post.hpp>
 
 #include "libpq_params.h"
@@ -57,6 +56,8 @@ void PgConnection::CloseLibpq() {
     conn_ = nullptr;
   }
   session_statement_timeout_ = std::chrono::milliseconds(-1);
+  prepared_.clear();
+  prepare_off_ = false;
 }
 
 bool PgConnection::WrapSocket() {
@@ -292,9 +293,41 @@ void PgConnection::BeginQuery() {
     Send("SET statement_timeout = " + std::to_string(query_.statement_timeout.count()), {});
     return;
   }
+  StartStatement();
+}
+
+void PgConnection::StartStatement() {
+  if (query_.prepare && !prepare_off_) {
+    const auto it = std::find(prepared_.begin(), prepared_.end(), query_.sql);
+    if (it != prepared_.end()) {
+      phase_ = Phase::kStatement;
+      statement_started_ = Clock::now();
+      return SendPrepared(static_cast<std::size_t>(it - prepared_.begin()));
+    }
+    if (prepared_.size() < kMaxPrepared) {
+      phase_ = Phase::kPrepare;
+      const std::string name = "vms_" + std::to_string(prepared_.size());
+      if (!PQsendPrepare(conn_, name.c_str(), query_.sql.c_str(), 0, nullptr)) {
+        return FailQuery(PgErrorReason::kConnectionLost, Message(), /*drop=*/true);
+      }
+      return Flush();
+    }
+  }
   phase_ = Phase::kStatement;
   statement_started_ = Clock::now();
   Send(query_.sql, query_.params);
+}
+
+void PgConnection::SendPrepared(std::size_t index) {
+  const std::string name = "vms_" + std::to_string(index);
+  std::vector<const char*> values;
+  for (const auto& p : query_.params) values.push_back(p.c_str());
+  if (!PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
+                           nullptr, nullptr, /*resultFormat=*/0)) {
+    return FailQuery(PgErrorReason::kConnectionLost, Message(), /*drop=*/true);
+  }
+  PQsetSingleRowMode(conn_);
+  Flush();
 }
 
 void PgConnection::Send(const std::string& sql, const std::vector<std::string>& params) {
@@ -395,9 +428,20 @@ void PgConnection::PhaseDone() {
   const bool broken = PQstatus(conn_) == CONNECTION_BAD;
   if (phase_ == Phase::kSetTimeout && !result_.error && !broken) {
     session_statement_timeout_ = query_.statement_timeout;
+    return StartStatement();
+  }
+  if (phase_ == Phase::kPrepare && !result_.error && !broken) {
+    prepared_.push_back(query_.sql);
     phase_ = Phase::kStatement;
     statement_started_ = Clock::now();
-    return Send(query_.sql, query_.params);
+    return SendPrepared(prepared_.size() - 1);
+  }
+  // 26000 invalid_sql_statement_name: the server no longer has what this
+  // session prepared (a pooler gave us another backend, or DISCARD ALL).
+  if (phase_ == Phase::kStatement && query_.prepare && result_.error &&
+      result_.error->sqlstate == "26000") {
+    prepared_.clear();
+    prepare_off_ = true;
   }
   if (phase_ == Phase::kStatement) result_.duration = Clock::now() - statement_started_;
   if (broken) {

@@ -148,6 +148,64 @@ TEST_F(PgConnectionTest, StatementTimeoutIsSetOnceAndEndsTheStatementOnTheServer
   EXPECT_EQ(other.rows.rows[0][0], "2500ms");
 }
 
+// The exporter's own statements are planned once per session: prepared at
+// the first run, executed by name after; a new session prepares again.
+TEST_F(PgConnectionTest, PreparedOncePerSessionAndExecutedByName) {
+  ASSERT_EQ(Connect(Tcp()), std::nullopt);
+  const std::string sql = "SELECT $1::int + 1";
+  const PgQuery stats{.sql = sql, .params = {"41"}, .prepare = true};
+  const auto prepared = [&] {
+    auto r = Query({.sql = "SELECT name || '=' || statement FROM pg_prepared_statements"});
+    EXPECT_FALSE(r.error) << r.error->message;
+    std::vector<std::string> out;
+    for (const auto& row : r.rows.rows) out.push_back(row[0].value_or("NULL"));
+    return out;
+  };
+  EXPECT_TRUE(prepared().empty());
+  for (int i = 0; i < 3; ++i) {
+    auto r = Query(stats);
+    ASSERT_FALSE(r.error) << r.error->message;
+    ASSERT_EQ(r.rows.rows.size(), 1u);
+    EXPECT_EQ(r.rows.rows[0][0], "42");
+  }
+  EXPECT_EQ(prepared(), (std::vector<std::string>{"vms_0=" + sql}));
+  // Another statement gets the next name; the first is kept.
+  auto other = Query({.sql = "SELECT 'x'", .prepare = true});
+  ASSERT_FALSE(other.error) << other.error->message;
+  EXPECT_EQ(prepared(), (std::vector<std::string>{"vms_0=" + sql, "vms_1=SELECT 'x'"}));
+  // A statement that does not prepare fails like any query; the session stays.
+  auto bad = Query({.sql = "SELECT FROM nowhere_at_all", .prepare = true});
+  ASSERT_TRUE(bad.error);
+  EXPECT_EQ(bad.error->sqlstate, "42P01");
+  EXPECT_TRUE(conn_->ready());
+  ASSERT_EQ(Connect(Tcp()), std::nullopt);
+  EXPECT_TRUE(prepared().empty());
+  ASSERT_FALSE(Query(stats).error);
+  EXPECT_EQ(prepared(), (std::vector<std::string>{"vms_0=" + sql}));
+}
+
+// A server that forgot the statement (DISCARD ALL, as poolers send, or
+// another backend behind a pooler) fails that run once; the session then
+// runs its statements unprepared.
+TEST_F(PgConnectionTest, AForgottenPreparedStatementFailsOnceThenRunsUnprepared) {
+  ASSERT_EQ(Connect(Tcp()), std::nullopt);
+  const PgQuery stats{.sql = "SELECT 7", .prepare = true};
+  ASSERT_FALSE(Query(stats).error);
+  ASSERT_FALSE(Query({.sql = "DEALLOCATE ALL"}).error);
+  auto lost = Query(stats);
+  ASSERT_TRUE(lost.error);
+  EXPECT_EQ(lost.error->sqlstate, "26000");
+  EXPECT_TRUE(conn_->ready());
+  for (int i = 0; i < 2; ++i) {
+    auto r = Query(stats);
+    ASSERT_FALSE(r.error) << r.error->message;
+    EXPECT_EQ(r.rows.rows[0][0], "7");
+  }
+  auto count = Query({.sql = "SELECT count(*) FROM pg_prepared_statements"});
+  ASSERT_FALSE(count.error);
+  EXPECT_EQ(count.rows.rows[0][0], "0");
+}
+
 TEST_F(PgConnectionTest, CopyAndOpenTransactionsEndTheSession) {
   ASSERT_EQ(Connect(Tcp()), std::nullopt);
   auto copy = Query({.sql = "COPY (SELECT 1) TO STDOUT"});

@@ -41,6 +41,12 @@ struct PgQuery {
   // own statement_timeout: the connection is dropped then.
   std::chrono::steady_clock::time_point deadline{};
   std::size_t max_rows = 1000;  // rows kept; the rest are read and dropped
+  // Prepared once per session (one statement, $n parameters allowed) and
+  // executed by name from then on, so the server plans it once: for the
+  // exporter's own statements, run every interval. Where the server forgets
+  // it (a pooler in transaction mode, DISCARD ALL) that run fails and the
+  // session stops preparing.
+  bool prepare = false;
 };
 
 struct PgQueryResult {
@@ -96,7 +102,9 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
 
  private:
   enum class State { kClosed, kResolving, kConnecting, kIdle, kQuerying };
-  enum class Phase { kSetTimeout, kStatement };
+  enum class Phase { kSetTimeout, kPrepare, kStatement };
+  // Statements a session keeps prepared at most; beyond them, unprepared.
+  static constexpr std::size_t kMaxPrepared = 16;
   explicit PgConnection(boost::asio::io_context& io);
 
   // Connecting.
@@ -106,7 +114,9 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
   void FailConnect(std::optional<PgError> error = std::nullopt);
   // Statements.
   void BeginQuery();
+  void StartStatement();  // after the SET: prepares first if asked and not yet done
   void Send(const std::string& sql, const std::vector<std::string>& params);
+  void SendPrepared(std::size_t index);
   void Flush();
   void ReadResults();
   void TakeResult(void* result);
@@ -134,6 +144,8 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
   std::uint64_t op_ = 0;    // bumped by every operation and Close(): stale handlers see it
   std::uint64_t wait_ = 0;  // bumped by every socket wait
   std::chrono::milliseconds session_statement_timeout_{-1};  // -1: the server's default
+  std::vector<std::string> prepared_;  // SQL prepared in this session, named vms_<index>
+  bool prepare_off_ = false;           // the session lost a prepared statement: no more
 
   PgConnectRequest request_;
   // The conninfo's hosts when they are to be resolved, and each one's
