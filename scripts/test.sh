@@ -9,7 +9,8 @@
 #               suites (not the packaging tests, label deploy), then every
 #               libFuzzer target a few seconds on its seeds (ctest -L fuzz)
 #   build-tsan  the threaded parts under TSan (HTTP server, probe schedulers,
-#               blocking runner, segment worker)
+#               blocking runner, segment worker, mount watcher, disk latency
+#               sampler, log follower)
 # Each stage header prints the clock, the time since the start and how long
 # the stage before it took.
 set -euo pipefail
@@ -46,11 +47,15 @@ excluded=$(grep -v '^#' "$here/asan-exclude.txt" | paste -sd'|')
 stage "fuzz targets, a few seconds each"
 (cd "$root/build-asan" && ctest --output-on-failure -j2 -L fuzz)
 
-# http_server_test starts the three exporters.
+# The tests of every part that starts threads (http_server_test and
+# stuck_mount_test start the exporters).
 tsan_targets=(http_server_test probe_scheduler_test blocking_runner_test http_probe_scheduler_test
-              segment_robustness_test recording_node_exporter streaming_gateway_exporter
+              segment_robustness_test mount_watcher_test disk_io_collector_test stuck_mount_test
+              log_follower_test recording_node_exporter streaming_gateway_exporter
               api_server_exporter)
-stage "TSan build (${tsan_targets[*]})"
+tsan_tests='AllRoles/HttpServerTest|ProbeSchedulerTest|BlockingRunnerTest|HttpProbeSchedulerTest'
+tsan_tests+='|SegmentRobustnessTest|MountWatcherTest|DiskIoCollectorTest|StuckMountTest|LogFollowerTest'
+stage "TSan build (${#tsan_targets[@]} targets)"
 SANITIZE=thread "$here/build.sh" "${tsan_targets[@]}"
 stage "TSan subset"
 # atexit_sleep_ms=0: TSan otherwise sleeps 1 s at exit while any thread is
@@ -58,7 +63,6 @@ stage "TSan subset"
 # the SIGTERM test asserts the exporter is gone within a second.
 (cd "$root/build-tsan" &&
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:atexit_sleep_ms=0 \
-  ctest --output-on-failure --timeout 1800 -j2 \
-    -R '^(AllRoles/HttpServerTest|ProbeSchedulerTest|BlockingRunnerTest|HttpProbeSchedulerTest|SegmentRobustnessTest)\.')
+  ctest --output-on-failure --timeout 1800 -j2 -R "^($tsan_tests)\.")
 stage ""
 echo "== all stages passed in $((SECONDS - started)) s"
