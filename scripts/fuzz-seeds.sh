@@ -5,7 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 fx=$root/tests/fixtures
-seeds=${BUILD_DIR:-$root/build-fuzz}/fuzz/seeds
+seeds=${BUILD_DIR:-$root/build-asan}/fuzz/seeds
 rm -rf "$seeds"
 mkdir -p "$seeds"
 

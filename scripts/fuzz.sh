@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Runs each fuzz target (tests/fuzz) for SECONDS on its seeds and prints the
 # executions per target. TARGETS are names without the fuzz_ prefix (all by
-# default). Builds build-fuzz/ first (FUZZ=1 scripts/build.sh) unless
-# FUZZ_NO_BUILD is set. New corpus entries go to build-fuzz/fuzz/corpus/,
-# crashes to build-fuzz/fuzz/artifacts/; the exit status is 1 if any target
-# found one.
+# default). Builds them in build-asan/ first (FUZZ=1 scripts/build.sh, the
+# ASan+UBSan tree the sanitizer tests use too) unless FUZZ_NO_BUILD is set.
+# New corpus entries go to build-asan/fuzz/corpus/, crashes to
+# build-asan/fuzz/artifacts/; the exit status is 1 if any target found one.
+# FUZZ_SEED fixes libFuzzer's random seed (ctest sets 1, so a CI run
+# mutates the same way every time; without it each run differs).
 #   scripts/fuzz.sh 60                 every target for a minute
 #   scripts/fuzz.sh 5 json sdp         two of them, five seconds each
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:?usage: fuzz.sh SECONDS [TARGET...]}; shift
-build=${BUILD_DIR:-$root/build-fuzz}
+build=${BUILD_DIR:-$root/build-asan}
 export BUILD_DIR=$build
 if [[ -z "${FUZZ_NO_BUILD:-}" ]]; then FUZZ=1 "$root/scripts/build.sh" vms_fuzzers >/dev/null; fi
 targets=("$@")
@@ -31,7 +33,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$work/corpus/$t" "$work/seeds/$t"
   log=$work/logs/$t.log
   rc=0
-  "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+  "$bin" -max_total_time="$seconds" ${FUZZ_SEED:+-seed="$FUZZ_SEED"} -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -print_final_stats=1 -artifact_prefix="$work/artifacts/$t-" \
     "$work/corpus/$t" "$work/seeds/$t" >"$log" 2>&1 || rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -67,14 +67,28 @@ class ApiRequests {
   };
   using RequestKey = std::tuple<std::string, std::string, std::string>;  // method, endpoint, status
   using TimingKey = std::tuple<std::string, std::string>;                // method, endpoint
+  // Orders string keys and string_view lookups alike, compared as views.
+  // (std::less<> needs tuple<string_view...> <=> tuple<string...>, which
+  // clang 14 with libstdc++ 12 does not resolve: the sanitizer build.)
+  struct KeyLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return Views(a) < Views(b);
+    }
+    template <class... T>
+    static auto Views(const std::tuple<T...>& t) {
+      return std::apply([](const auto&... x) { return std::tuple{std::string_view(x)...}; }, t);
+    }
+  };
 
   void AddOne(const ApiRequestRules& rules, const AccessRecord& r);  // mu_ held
 
   mutable std::mutex mu_;
   RequestLimits limits_;                                         // guarded by mu_
   bool access_logs_ = false;                                     // guarded by mu_
-  std::map<RequestKey, std::uint64_t, std::less<>> requests_;    // guarded by mu_
-  std::map<TimingKey, Timing, std::less<>> timings_;             // guarded by mu_
+  std::map<RequestKey, std::uint64_t, KeyLess> requests_;        // guarded by mu_
+  std::map<TimingKey, Timing, KeyLess> timings_;                 // guarded by mu_
   std::array<std::uint64_t, kJwtResultNames.size()> jwt_{};      // guarded by mu_
   std::array<std::uint64_t, kLoginResultNames.size()> login_{};  // guarded by mu_
   bool login_configured_ = false;                                // guarded by mu_

@@ -45,10 +45,12 @@ std::optional<HealthBody> ParseHealthBody(std::string_view body) {
   if (auto s = doc->FindString("status")) out.status = std::string(*s);
   if (const JsonValue* checks = doc->Find("checks")) {
     if (const JsonValue::Object* members = checks->AsObject()) {
-      for (const auto& [name, value] : *members) {
+      for (const auto& member : *members) {
+        // Not a structured binding: clang 14 cannot capture one in a lambda.
+        const auto& name = member.first;
         const bool seen = std::any_of(out.checks.begin(), out.checks.end(),
                                       [&](const auto& c) { return c.first == name; });
-        if (!seen) out.checks.emplace_back(name, CheckHealthy(value));
+        if (!seen) out.checks.emplace_back(name, CheckHealthy(member.second));
       }
     }
   }

@@ -111,6 +111,38 @@ TEST(ResponseReaderTest, EveryTruncationIsAProtocolError) {
               HasSubstr("mid-body after 3 of 10 bytes"));
 }
 
+// Fuzz finding (docs/fuzzing.md): an empty chunked body whose last-chunk
+// line arrives before the rest tripped Boost 1.74's assertion `n >= 5` in
+// parse_chunk_header (this test aborts in a build with assertions on, e.g.
+// build-asan/, without the workaround). The fuzzer's input fed byte by byte,
+// then the same cut every way an empty or short chunked body can be.
+TEST(ResponseReaderTest, LastChunkLineAloneThenTheRest) {
+  const std::string head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+  State state;
+  Read(head + "0\r\n0\r\n0\r\n\r\xff\xff\xff\xff\xff\xff\n", 1, false, kBody, &state);
+  EXPECT_EQ(state, State::kFailed);  // "0" is no trailer field
+  for (const std::string body : {"0\r\n\r\n", "0;x=1\r\n\r\n", "0\r\nX-T: 1\r\n\r\n",
+                                 "1\r\na\r\n0\r\n\r\n"}) {
+    const std::string whole = head + body;
+    for (std::size_t cut = head.size(); cut <= whole.size(); ++cut) {
+      ResponseReader reader(kHeaders, kBody, false);
+      state = reader.Feed(std::string_view(whole).substr(0, cut));
+      for (std::size_t at = cut; at < whole.size() && state == State::kNeedMore; ++at) {
+        state = reader.Feed(std::string_view(whole).substr(at, 1));
+      }
+      ASSERT_EQ(state, State::kComplete) << body << " cut at " << cut;
+      HttpClientResult out;
+      reader.TakeResponse(out);
+      EXPECT_EQ(out.body, body[0] == '1' ? "a" : "") << body << " cut at " << cut;
+    }
+    // Short of its end it is still a truncated body, not a success.
+    for (std::size_t cut = head.size(); cut < whole.size(); ++cut) {
+      const auto r = Read(std::string_view(whole).substr(0, cut), 1);
+      EXPECT_EQ(r.failure, HttpFailure::kProtocol) << body << " cut at " << cut;
+    }
+  }
+}
+
 TEST(ResponseReaderTest, BodyUpToTheEndOfTheStream) {
   const auto r = Read("HTTP/1.0 200 OK\r\nServer: old\r\n\r\nall of it", 3);
   ASSERT_TRUE(r.ok()) << r.error;
