@@ -69,6 +69,14 @@ for f in $(find "$fx/mediamtx" -name '*.json'); do
   seed janus_mediamtx "mtx_$(echo "${f#"$fx"/mediamtx/}" | tr / _)" $b < "$f"
 done
 
+printf '{"status": "ok", "checks": {"database": "ok", "cache": {"status": "DOWN"}, "storage": [{"status": "pass"}, {"status": "warn"}]}}' \
+  | seed api_server health 00
+printf 'Bearer realm="vms", error="invalid_token", error_description="The access token expired"' \
+  | seed api_server bearer 05
+printf 'Basic realm="x", Bearer error=insufficient_scope, Negotiate abc==' | seed api_server challenges 01
+printf '/api/cameras/cam-7/recordings' | seed api_server path 02
+printf 'openapi: 3.0.0\npaths:\n  /cameras/{id}:\n    get: {}\n  /login:\n    post: {}\n' | seed api_server openapi 03
+
 for role in recording_node streaming_gateway api_server; do
   copy config_$role "$root/tests/golden/$role.yml" $(find "$root/deploy" -name "*$role*.yml" 2>/dev/null)
 done
