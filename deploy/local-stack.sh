@@ -11,7 +11,9 @@
 #     watching the streams and the access log (--no-gateway leaves it out)
 #   an API server: tests/support/api_backend.py behind nginx (the `vms` format),
 #     a curl loop of API clients, and api_server_exporter reading the access log
-#     (routes, JWT results, logins) and nginx's connections (--no-api leaves it out)
+#     (routes, JWT results, logins) and nginx's connections, probing the backend's
+#     health endpoint and a real PostgreSQL 15 of its own (--no-api leaves it all out,
+#     --no-db only PostgreSQL)
 #   Prometheus with the repo's rules and relabelling (file_sd targets in the workdir)
 #   Alertmanager with the repo's routing, its webhooks sent to a local sink
 #     that appends every notification to WORKDIR/notifications/<receiver>.jsonl
@@ -65,6 +67,8 @@ api=1
 api_port=19092
 api_nginx_port=18081
 api_backend_port=18082
+db=1
+pg_port=15432
 
 usage() {
   cat <<EOF
@@ -104,6 +108,8 @@ Usage: deploy/local-stack.sh [options]
   --api-port P              api_server_exporter (default $api_port)
   --api-nginx-port P        the API's nginx (default $api_nginx_port)
   --api-backend-port P      tests/support/api_backend.py behind it (default $api_backend_port)
+  --no-db                   the API server watches no PostgreSQL
+  --pg-port P               the API's PostgreSQL 15 (default $pg_port)
   --no-install              do not install missing Debian packages
 
 Environment: EXPORTER_BIN (a built recording_node_exporter; default: build it
@@ -149,6 +155,8 @@ while (($#)); do
     --api-port) need_arg "$@"; api_port=$2; shift ;;
     --api-nginx-port) need_arg "$@"; api_nginx_port=$2; shift ;;
     --api-backend-port) need_arg "$@"; api_backend_port=$2; shift ;;
+    --no-db) db=0 ;;
+    --pg-port) need_arg "$@"; pg_port=$2; shift ;;
     --no-install) install=0 ;;
     --discover) discover=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -245,6 +253,7 @@ cleanup() {
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
     stop_one "${pids[i]}" "${names[i]}"
   done
+  [[ -n "$pgdir" ]] && rm -rf "$pgdir"
   # A temporary workdir goes, unless the stack failed: then its logs are the story.
   if ((remove_workdir)) && [[ "$rc" =~ ^(0|130|143)$ ]]; then
     rm -rf "$workdir"
@@ -258,6 +267,7 @@ trap cleanup EXIT
 trap 'log "interrupted, stopping"; exit 130' INT
 trap 'log "terminated, stopping"; exit 143' TERM
 sleeper=""  # the main loop's sleep, reaped on exit too
+pgdir=""    # the API's PostgreSQL cluster, removed on exit
 
 started() { pids+=("$1"); names+=("$2"); }
 # Should this shell be killed outright (SIGKILL, a test runner's timeout), each
@@ -610,7 +620,7 @@ if ((api)); then
   fi
   [[ -x "$API_EXPORTER_BIN" ]] || { log "API_EXPORTER_BIN=$API_EXPORTER_BIN is not an executable"; exit 2; }
   [[ -x /usr/sbin/nginx ]] || { log "missing /usr/sbin/nginx (scripts/install-deps.sh packages-test.txt)"; exit 2; }
-  for port in "$api_port" "$api_nginx_port" "$api_backend_port"; do
+  for port in "$api_port" "$api_nginx_port" "$api_backend_port" $( ((db)) && echo "$pg_port"); do
     port_free "$port" || { log "127.0.0.1:$port is in use (choose other ports, see --help)"; exit 1; }
   done
   apidir=$workdir/api
@@ -680,6 +690,46 @@ NGINX
   api_traffic_loop &
   started $! "api traffic"
 
+  # The API's PostgreSQL: a cluster of its own in the work dir, run as the
+  # postgres user (the server refuses root), a `monitor` role with pg_monitor
+  # and a password the exporter reads from a file, a `vms` database with a
+  # cameras table for the probe query, and one long application query.
+  if ((db)); then
+    pg_bin=/usr/lib/postgresql/15/bin
+    [[ -x $pg_bin/postgres ]] || { log "missing $pg_bin/postgres (scripts/install-deps.sh packages-test.txt)"; exit 2; }
+    pg_uid=$(id -u postgres 2>/dev/null) || { log "no postgres user (the postgresql-15 package makes it)"; exit 2; }
+    pg_gid=$(id -g postgres)
+    # Its own directory under /tmp (the work dir may sit where the postgres
+    # user cannot go), removed on exit; the server's log is in logs/.
+    pgdir=$(mktemp -d /tmp/vms-local-stack-pg.XXXXXX)
+    chown "$pg_uid:$pg_gid" "$pgdir"
+    as_pg=(setpriv --reuid="$pg_uid" --regid="$pg_gid" --clear-groups)
+    "${as_pg[@]}" "$pg_bin/initdb" -D "$pgdir/data" -U postgres --auth-local=trust \
+      --auth-host=scram-sha-256 -E UTF8 --locale=C --no-sync --no-instructions \
+      >"$workdir/logs/pg-initdb.log" 2>&1 || { log "initdb failed:"; tail -n 20 "$workdir/logs/pg-initdb.log" >&2; exit 3; }
+    "${guard[@]}" "${as_pg[@]}" "$pg_bin/postgres" -D "$pgdir/data" -c listen_addresses=127.0.0.1 \
+      -c port="$pg_port" -c unix_socket_directories="$pgdir" -c fsync=off \
+      >"$workdir/logs/postgres.log" 2>&1 &
+    started $! postgres
+    pg_psql() { "${as_pg[@]}" psql -X -q -v ON_ERROR_STOP=1 -h "$pgdir" -p "$pg_port" -U postgres "$@"; }
+    for ((i = 0; i < 300; i++)); do
+      pg_psql -d postgres -c 'SELECT 1' >/dev/null 2>&1 && break
+      alive "${pids[-1]}" || { log "postgres exited while starting:"; tail -n 20 "$workdir/logs/postgres.log" >&2; exit 3; }
+      sleep 0.1
+    done
+    pg_password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    pg_psql -d postgres -c "CREATE ROLE monitor LOGIN PASSWORD '$pg_password' IN ROLE pg_monitor" \
+      -c "CREATE DATABASE vms" >"$workdir/logs/pg-setup.log" 2>&1 &&
+      pg_psql -d vms -c "CREATE TABLE cameras (id text PRIMARY KEY)" \
+        -c "INSERT INTO cameras SELECT 'cam' || g FROM generate_series(1, 12) g" >>"$workdir/logs/pg-setup.log" 2>&1 ||
+      { log "setting up PostgreSQL failed:"; cat "$workdir/logs/pg-setup.log" >&2; exit 3; }
+    (umask 077 && printf '%s\n' "$pg_password" >"$apidir/pg.pass")
+    # An application session busy in a long query: database_connections{state="active"}.
+    "${guard[@]}" "${as_pg[@]}" psql -X -q -h "$pgdir" -p "$pg_port" -U postgres -d vms \
+      -c 'SELECT pg_sleep(2147483)' >/dev/null 2>&1 &
+    started $! "postgres client"
+  fi
+
   api_config="$workdir/config/api_server.yml"
   {
     config_head
@@ -695,6 +745,20 @@ NGINX
     echo "    start_at: beginning"
     echo "    state_dir: $apidir/state"
     echo "    poll_interval: 1s"
+    echo "health_checks:"
+    echo "  - target: api"
+    echo "    url: $api_url/health"
+    echo "    body_regex: '\"status\"'"
+    echo "    checks: [database, cache, storage]"
+    if ((db)); then
+      echo "databases:"
+      echo "  - name: vms"
+      echo "    conninfo: host=127.0.0.1 port=$pg_port dbname=vms user=monitor sslmode=disable"
+      echo "    password_file: $apidir/pg.pass"
+      echo "    queries:"
+      echo "      - query_type: camera_list"
+      echo "        sql: SELECT count(*) FROM cameras"
+    fi
   } >"$api_config"
   if ! "$API_EXPORTER_BIN" --config.file="$api_config" --config.check >"$workdir/logs/api-config-check.log" 2>&1; then
     log "the API server exporter rejects the generated config $api_config:"

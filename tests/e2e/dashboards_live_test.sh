@@ -9,7 +9,7 @@
 # rule group has evaluated, then runs each query of grafana/dashboards/*.json
 # (tests/e2e/dashboard_queries.py, which says how variables are expanded) and fails
 # when a query does not parse, or returns nothing although the stack produces what
-# it reads; the allow-lists for what legitimately stays empty here (API probes, WebSockets,
+# it reads; the allow-lists for what legitimately stays empty here (TLS expiry, WebSockets,
 # alerts) are in dashboard_queries.py with a reason each.
 #
 # Environment: EXPORTER_BIN, VMS_NO_INSTALL, E2E_KEEP (tests/e2e/lib.sh), GRAFANA_DIR.

@@ -148,10 +148,11 @@ e2e_init() {
     [[ -x "$API_EXPORTER_BIN" ]] || "$e2e_root/scripts/build.sh" api_server_exporter >&2
   fi
   export API_EXPORTER_BIN
-  read -r api_port api_nginx_port api_backend_port < <(free_ports 3 "$exporter_port" "$prometheus_port" \
-    "$alertmanager_port" "$webhook_port" "$node_exporter_port" "$camera_port" "$spare_port" \
-    "$gateway_port" "$nginx_port")
-  gateway_flags+=(--api-port "$api_port" --api-nginx-port "$api_nginx_port" --api-backend-port "$api_backend_port")
+  read -r api_port api_nginx_port api_backend_port pg_port < <(free_ports 4 "$exporter_port" \
+    "$prometheus_port" "$alertmanager_port" "$webhook_port" "$node_exporter_port" "$camera_port" \
+    "$spare_port" "$gateway_port" "$nginx_port")
+  gateway_flags+=(--api-port "$api_port" --api-nginx-port "$api_nginx_port" --api-backend-port "$api_backend_port"
+                  --pg-port "$pg_port")
 }
 
 # e2e_start_stack [local-stack options...]: starts deploy/local-stack.sh on the
