@@ -1,10 +1,9 @@
 #include "api_server/health_collector.h"
 
-#include <chrono>
-#include <ctime>
 #include <string>
 
 #include "api_server/shared_help.h"
+#include "vms/base/text.h"
 
 namespace vms::api_server {
 namespace {
@@ -14,15 +13,6 @@ std::string Help(const char* text) { return std::string(text) + kNote; }
 
 constexpr HttpPhase kShownPhases[] = {HttpPhase::kResolve, HttpPhase::kConnect, HttpPhase::kTls,
                                       HttpPhase::kProcessing, HttpPhase::kTransfer};
-
-std::string Timestamp(std::chrono::system_clock::time_point t) {
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm);
-  return buf;
-}
 
 }  // namespace
 
@@ -144,7 +134,7 @@ void HealthCollector::AppendStatus(std::vector<StatusTable>& tables) const {
         checks += name + (healthy ? " ok" : " failing");
       }
       row.push_back(checks);
-      row.push_back(Timestamp(h.finished));
+      row.push_back(FormatUtcSeconds(h.finished));
     }
     table.rows.push_back(std::move(row));
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <ctime>
 
 namespace vms {
 
@@ -67,6 +68,15 @@ std::string EncodeBase64(std::string_view bytes) {
     out.push_back(n > 2 ? kAlphabet[v & 63] : '=');
   }
   return out;
+}
+
+std::string FormatUtcSeconds(std::chrono::system_clock::time_point t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm);
+  return buf;
 }
 
 }  // namespace vms

@@ -1,9 +1,8 @@
 #include "vms/pg/database_collector.h"
 
-#include <chrono>
-#include <cstdio>
-#include <ctime>
 #include <string>
+
+#include "vms/base/text.h"
 
 namespace vms::pg {
 namespace {
@@ -13,15 +12,6 @@ constexpr const char* kQueryNote =
     " Refreshed every query interval by a background probe, not by scrapes.";
 
 std::string Help(const char* text, const char* note = kNote) { return std::string(text) + note; }
-
-std::string Timestamp(std::chrono::system_clock::time_point t) {
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm);
-  return buf;
-}
 
 }  // namespace
 
@@ -146,7 +136,7 @@ void DatabaseCollector::AppendStatus(std::vector<StatusTable>& tables) const {
       .title = "Databases", .columns = {"database", "state", "updated", "last error"}, .rows = {}};
   for (const auto& d : snapshots) {
     table.rows.push_back(
-        {d->database, d->up ? "up" : "down", Timestamp(d->updated), d->last_error});
+        {d->database, d->up ? "up" : "down", FormatUtcSeconds(d->updated), d->last_error});
   }
   tables.push_back(std::move(table));
 }

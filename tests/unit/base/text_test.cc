@@ -75,5 +75,13 @@ TEST(TextTest, ParseNumberTakesTheWholeTextOrNothing) {
   EXPECT_FALSE(ParseNumber("1e99999", d));
 }
 
+TEST(FormatUtcSecondsTest, UtcToTheSecond) {
+  using std::chrono::system_clock;
+  EXPECT_EQ(FormatUtcSeconds(system_clock::from_time_t(0)), "1970-01-01 00:00:00Z");
+  EXPECT_EQ(
+      FormatUtcSeconds(system_clock::from_time_t(1796305492) + std::chrono::milliseconds(999)),
+      "2026-12-03 13:44:52Z");
+}
+
 }  // namespace
 }  // namespace vms

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <charconv>
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,5 +38,9 @@ bool ParseNumber(std::string_view s, T& out) {
 // The value of one hex digit (0-9, a-f, A-F), or -1 (percent-encoding,
 // \xHH and \uXXXX escapes).
 int HexDigitValue(char c);
+
+// "2026-12-04 18:30:05Z": a moment in UTC, to the second, as the landing
+// page's tables show it.
+std::string FormatUtcSeconds(std::chrono::system_clock::time_point t);
 
 }  // namespace vms
