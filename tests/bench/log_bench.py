@@ -19,36 +19,15 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
+from benchlib import cpu_seconds, free_port, memory_kb
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-TICK = os.sysconf('SC_CLK_TCK')
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
-def cpu_seconds(pid):
-    with open('/proc/%d/stat' % pid) as f:
-        fields = f.read().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def memory_kb(pid):
-    out = {}
-    with open('/proc/%d/status' % pid) as f:
-        for line in f:
-            if line.startswith(('VmHWM:', 'VmRSS:')):
-                out[line.split(':')[0]] = int(line.split()[1])
-    return out
 
 
 def scrape(port):

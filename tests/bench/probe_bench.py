@@ -40,15 +40,15 @@ import os
 import queue
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
 import time
 import urllib.parse
 
+from benchlib import TICK, cpu_seconds, free_port, memory_kb, proc_stat
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-TICK = os.sysconf('SC_CLK_TCK')
 PG_BIN = '/usr/lib/postgresql/15/bin/'
 HEALTH_BODY = '{"status": "ok", "checks": {"database": "ok", "cache": "ok", "storage": "ok"}}'
 BODY_REGEX = '"status": *"ok"'
@@ -56,23 +56,6 @@ PROBE_SQL = 'SELECT count(*) FROM cameras'
 PASSWORD = 'bench-secret'
 NO_HOST = ['--no-collector.' + c for c in ('requests', 'access_log', 'connections', 'diskspace',
                                             'diskstats', 'netdev', 'processes')]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
-def proc_stat(pid):
-    with open('/proc/%d/stat' % pid) as f:
-        rest = f.read().rsplit(')', 1)[1].split()
-    return rest  # rest[1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime
-
-
-def cpu_seconds(pid):
-    f = proc_stat(pid)
-    return (int(f[11]) + int(f[12])) / TICK
 
 
 def tree_cpu_seconds(root):
@@ -104,15 +87,6 @@ def run_seconds(pid):
         except OSError:
             pass
     return total / 1e9
-
-
-def memory_kb(pid):
-    out = {}
-    with open('/proc/%d/status' % pid) as f:
-        for line in f:
-            if line.startswith(('VmHWM:', 'VmRSS:')):
-                out[line.split(':')[0]] = int(line.split()[1])
-    return out
 
 
 def get(port, path, timeout=10):
