@@ -18,6 +18,9 @@ using Clock = std::chrono::steady_clock;
 // the probe has no use for them.
 void DropNotice(void*, const PGresult*) {}
 
+// The name of a session's index-th prepared statement.
+std::string PreparedName(std::size_t index) { return "vms_" + std::to_string(index); }
+
 }  // namespace
 
 std::shared_ptr<PgConnection> PgConnection::Create(boost::asio::io_context& io) {
@@ -302,12 +305,12 @@ void PgConnection::StartStatement() {
     if (it != prepared_.end()) {
       phase_ = Phase::kStatement;
       statement_started_ = Clock::now();
-      return SendPrepared(static_cast<std::size_t>(it - prepared_.begin()));
+      return Send(query_.sql, query_.params, static_cast<std::size_t>(it - prepared_.begin()));
     }
     if (prepared_.size() < kMaxPrepared) {
       phase_ = Phase::kPrepare;
-      const std::string name = "vms_" + std::to_string(prepared_.size());
-      if (!PQsendPrepare(conn_, name.c_str(), query_.sql.c_str(), 0, nullptr)) {
+      if (!PQsendPrepare(conn_, PreparedName(prepared_.size()).c_str(), query_.sql.c_str(), 0,
+                         nullptr)) {
         return FailQuery(PgErrorReason::kConnectionLost, Message(), /*drop=*/true);
       }
       return Flush();
@@ -318,27 +321,20 @@ void PgConnection::StartStatement() {
   Send(query_.sql, query_.params);
 }
 
-void PgConnection::SendPrepared(std::size_t index) {
-  const std::string name = "vms_" + std::to_string(index);
+void PgConnection::Send(const std::string& sql, const std::vector<std::string>& params,
+                        std::optional<std::size_t> prepared) {
   std::vector<const char*> values;
-  for (const auto& p : query_.params) values.push_back(p.c_str());
-  if (!PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
-                           nullptr, nullptr, /*resultFormat=*/0)) {
-    return FailQuery(PgErrorReason::kConnectionLost, Message(), /*drop=*/true);
-  }
-  PQsetSingleRowMode(conn_);
-  Flush();
-}
-
-void PgConnection::Send(const std::string& sql, const std::vector<std::string>& params) {
+  for (const auto& p : params) values.push_back(p.c_str());
+  const int count = static_cast<int>(values.size());
   int sent;
-  if (params.empty()) {
+  if (prepared) {
+    sent = PQsendQueryPrepared(conn_, PreparedName(*prepared).c_str(), count, values.data(),
+                               nullptr, nullptr, /*resultFormat=*/0);
+  } else if (params.empty()) {
     sent = PQsendQuery(conn_, sql.c_str());
   } else {
-    std::vector<const char*> values;
-    for (const auto& p : params) values.push_back(p.c_str());
-    sent = PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                             values.data(), nullptr, nullptr, /*resultFormat=*/0);
+    sent = PQsendQueryParams(conn_, sql.c_str(), count, nullptr, values.data(), nullptr, nullptr,
+                             /*resultFormat=*/0);
   }
   if (!sent) return FailQuery(PgErrorReason::kConnectionLost, Message(), /*drop=*/true);
   // Rows arrive one by one and are dropped beyond max_rows: a probe query
@@ -434,7 +430,7 @@ void PgConnection::PhaseDone() {
     prepared_.push_back(query_.sql);
     phase_ = Phase::kStatement;
     statement_started_ = Clock::now();
-    return SendPrepared(prepared_.size() - 1);
+    return Send(query_.sql, query_.params, prepared_.size() - 1);
   }
   // 26000 invalid_sql_statement_name: the server no longer has what this
   // session prepared (a pooler gave us another backend, or DISCARD ALL).

@@ -115,8 +115,10 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
   // Statements.
   void BeginQuery();
   void StartStatement();  // after the SET: prepares first if asked and not yet done
-  void Send(const std::string& sql, const std::vector<std::string>& params);
-  void SendPrepared(std::size_t index);
+  // By name when `prepared` (the index in prepared_), else with the
+  // extended protocol when there are parameters, the simple one otherwise.
+  void Send(const std::string& sql, const std::vector<std::string>& params,
+            std::optional<std::size_t> prepared = std::nullopt);
   void Flush();
   void ReadResults();
   void TakeResult(void* result);
