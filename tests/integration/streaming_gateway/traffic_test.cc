@@ -191,9 +191,14 @@ TEST_F(TrafficTest, NoRequestLostOrCountedTwiceAcrossRotationRestartAndCopytrunc
   StartExporter();
   std::atomic<int> sent{0};
   std::atomic<int> allowed{0};  // the client sends up to this many
+  std::atomic<bool> held{false};  // the client is waiting, no request in flight
   std::thread client([&] {
     for (int i = 0; i < 600; ++i) {
-      while (sent >= allowed) std::this_thread::sleep_for(1ms);
+      while (sent >= allowed) {
+        held = true;
+        std::this_thread::sleep_for(1ms);
+      }
+      held = false;
       if (Get("/hls/lobby/index.m3u8?id=" + std::to_string(i)).status == 200) ++sent;
     }
   });
@@ -219,12 +224,18 @@ TEST_F(TrafficTest, NoRequestLostOrCountedTwiceAcrossRotationRestartAndCopytrunc
   StartExporter();
   allowed = 600;
   while (sent < 450) std::this_thread::sleep_for(2ms);
-  allowed = 600;
   // copytruncate as logrotate does it (older copies shifted first), with
   // the client held for the instant between copy and truncate: what nginx
-  // writes then is lost by logrotate itself, not by the reader.
-  allowed = sent.load();
-  while (sent < allowed) std::this_thread::sleep_for(1ms);
+  // writes then is lost by logrotate itself, not by the reader. nginx logs
+  // a request after its response went out, so the hold lasts until the
+  // exporter has counted every request sent (all of them are in the file).
+  allowed = 0;
+  held = false;
+  while (!held) std::this_thread::sleep_for(1ms);
+  const double before_truncate = sent.load() - 300;
+  EXPECT_THAT(WaitForSample(port(), count, Equals(before_truncate), 20s),
+              Optional(before_truncate))
+      << exporter_->Log();
   fs::rename(log() + ".1", log() + ".2");
   fs::copy_file(log(), log() + ".1");
   fs::resize_file(log(), 0);
